@@ -1,0 +1,61 @@
+import { parseArgs } from 'node:util';
+import { openDatabase } from '@metalyard/db';
+import { ConfigError, loadConfig } from './config.js';
+
+const USAGE = `usage: metalyard createadmin --username NAME
+
+Commands (run on the server's machine, against DATABASE_URL):
+  createadmin --username NAME   create an admin (or reuse an existing one) and print a new API token once
+`;
+
+async function createAdmin(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { username: { type: 'string', short: 'u' } }, strict: true });
+  const username = values.username?.trim();
+  if (!username || !/^[a-z][a-z0-9_.-]{0,63}$/i.test(username)) {
+    process.stderr.write('metalyard createadmin: --username NAME is required (letters, digits, _.-; up to 64)\n');
+    return 2;
+  }
+  const config = loadConfig();
+  const db = await openDatabase({ url: config.databaseUrl });
+  try {
+    let user = await db.auth.findUser(username);
+    if (user && user.role !== 'admin') {
+      process.stderr.write(`metalyard createadmin: user '${username}' exists and is not an admin\n`);
+      return 1;
+    }
+    const created = !user;
+    user ??= await db.auth.createUser(username, 'admin');
+    const issued = await db.auth.issueToken(user.id, 'createadmin');
+    process.stderr.write(`${created ? 'created admin' : 'admin exists:'} '${username}'; its new API token (shown once):\n`);
+    process.stdout.write(`${issued.token}\n`);
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'createadmin':
+      return createAdmin(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`metalyard: unknown command '${command}'\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+    process.stderr.write(`metalyard: ${message}\n`);
+    process.exit(1);
+  },
+);

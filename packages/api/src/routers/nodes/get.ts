@@ -1,0 +1,8 @@
+import { getNodeInputSchema, nodeSchema } from '@metalyard/domain';
+import { protectedProcedure } from '../../trpc.js';
+import { toNodeView } from '../../views.js';
+
+export const getNode = protectedProcedure
+  .input(getNodeInputSchema)
+  .output(nodeSchema)
+  .query(async ({ ctx, input }) => toNodeView(await ctx.services.nodes.get(input.systemId), ctx.user));

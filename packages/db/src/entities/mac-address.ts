@@ -1,0 +1,14 @@
+import { defineEntity, type InferEntity } from '@mikro-orm/core';
+import { NodeEntity } from './node.js';
+
+/** A network interface's MAC, lowercase with colons; unique across all nodes. */
+export const MacAddressEntity = defineEntity({
+  name: 'MacAddress',
+  tableName: 'mac_address',
+  properties: (p) => ({
+    id: p.integer().primary().autoincrement(),
+    address: p.string().length(17).unique(),
+    node: () => p.manyToOne(NodeEntity).deleteRule('cascade').index(),
+  }),
+});
+export type MacAddressRow = InferEntity<typeof MacAddressEntity>;
