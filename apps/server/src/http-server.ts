@@ -24,6 +24,22 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
 }
 
 /**
+ * Lets a refused body drain into nothing so the client can read the answer instead of a reset,
+ * but cuts the connection once it has sent a few more megabytes or taken more than a few seconds.
+ */
+function discardBody(req: IncomingMessage): void {
+  let drained = 0;
+  const cut = setTimeout(() => req.socket.destroy(), 5_000);
+  cut.unref();
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > 8 * 1024 * 1024) req.socket.destroy();
+  });
+  req.once('end', () => clearTimeout(cut));
+  req.once('close', () => clearTimeout(cut));
+}
+
+/**
  * The HTTP front: tRPC at /trpc (no transformer, batching on), /healthz, and early refusals
  * (oversized bodies) that must not reach the router.
  */
@@ -53,11 +69,11 @@ export function createHttpServer(options: HttpServerOptions): Server {
     if (path === '/trpc' || path.startsWith('/trpc/')) {
       const declared = Number(req.headers['content-length'] ?? 0);
       if (declared > maxBodyBytes) {
-        // Refuse before reading: the client learns at once, and we never buffer the body.
+        // Refuse before reading: the body is never buffered or parsed.
         sendError(res, 413, 'PAYLOAD_TOO_LARGE', `request body of ${declared} bytes exceeds the limit of ${maxBodyBytes}`, {
           connection: 'close',
         });
-        req.destroy();
+        discardBody(req);
         return;
       }
       // curl's -d sends form encoding by default; the API speaks JSON only, so read it as JSON.

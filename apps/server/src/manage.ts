@@ -1,32 +1,40 @@
 import { parseArgs } from 'node:util';
 import { openDatabase } from '@metalyard/db';
+import type { Role } from '@metalyard/domain';
 import { ConfigError, loadConfig } from './config.js';
 
-const USAGE = `usage: metalyard createadmin --username NAME
+const USAGE = `usage: metalyard <command> --username NAME
 
 Commands (run on the server's machine, against DATABASE_URL):
   createadmin --username NAME   create an admin (or reuse an existing one) and print a new API token once
+  createuser --username NAME    the same for a user without admin rights
 `;
 
-async function createAdmin(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { username: { type: 'string', short: 'u' } }, strict: true });
+async function createUser(command: string, role: Role, args: string[]): Promise<number> {
+  let values: { username?: string | undefined };
+  try {
+    ({ values } = parseArgs({ args, options: { username: { type: 'string', short: 'u' } }, strict: true }));
+  } catch (error) {
+    process.stderr.write(`metalyard ${command}: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
   const username = values.username?.trim();
   if (!username || !/^[a-z][a-z0-9_.-]{0,63}$/i.test(username)) {
-    process.stderr.write('metalyard createadmin: --username NAME is required (letters, digits, _.-; up to 64)\n');
+    process.stderr.write(`metalyard ${command}: --username NAME is required (a letter, then letters, digits, _.-; up to 64)\n`);
     return 2;
   }
   const config = loadConfig();
   const db = await openDatabase({ url: config.databaseUrl });
   try {
     let user = await db.auth.findUser(username);
-    if (user && user.role !== 'admin') {
-      process.stderr.write(`metalyard createadmin: user '${username}' exists and is not an admin\n`);
+    if (user && user.role !== role) {
+      process.stderr.write(`metalyard ${command}: user '${username}' exists with role ${user.role}\n`);
       return 1;
     }
     const created = !user;
-    user ??= await db.auth.createUser(username, 'admin');
-    const issued = await db.auth.issueToken(user.id, 'createadmin');
-    process.stderr.write(`${created ? 'created admin' : 'admin exists:'} '${username}'; its new API token (shown once):\n`);
+    user ??= await db.auth.createUser(username, role);
+    const issued = await db.auth.issueToken(user.id, command);
+    process.stderr.write(`${created ? 'created' : 'found'} ${role} '${username}'; a new API token (shown once):\n`);
     process.stdout.write(`${issued.token}\n`);
     return 0;
   } finally {
@@ -38,7 +46,9 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'createadmin':
-      return createAdmin(rest);
+      return createUser(command, 'admin', rest);
+    case 'createuser':
+      return createUser(command, 'user', rest);
     case undefined:
     case 'help':
     case '--help':

@@ -239,16 +239,16 @@ export class SqlNodeStore implements NodeStore {
       for (let attempt = 0; attempt < 8; attempt++) {
         const candidate = await em.findOne(NodeEntity, where, { orderBy: { id: 'asc' }, populate: POPULATE });
         if (!candidate) break;
+        const now = new Date();
         const affected = await em.nativeUpdate(
           NodeEntity,
           { id: candidate.id, status: 'ready' },
-          { status: 'allocated', owner: owner.id, updatedAt: new Date() },
+          { status: 'allocated', owner: owner.id, updatedAt: now },
         );
         if (affected === 0) {
           em.clear();
           continue;
         }
-        const now = new Date();
         await this.recordEvent(em, candidate, 'acquire', 'ready', 'allocated', actor, now);
         return { ...toRecord(candidate), status: 'allocated', owner: owner.username, updatedAt: now };
       }

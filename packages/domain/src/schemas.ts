@@ -53,7 +53,8 @@ export const powerParametersSchema = z
   .record(
     z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'keys are lowercase identifiers such as address, username, password'),
     z.string({ error: 'values must be strings' }).max(1024, 'values must be at most 1024 characters'),
-    { error: 'must be an object of string values' },
+    // A bad key is reported as the record's own `invalid_key` issue: give it the key schema's message.
+    { error: (issue) => (issue.code === 'invalid_key' ? issue.issues[0]?.message : 'must be an object of string values') },
   )
   .refine((record) => Object.keys(record).length <= 32, 'may hold at most 32 parameters');
 export type PowerParameters = z.infer<typeof powerParametersSchema>;

@@ -1,0 +1,69 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '@metalyard/db';
+import type { RouterOutputs } from './index.js';
+import { eventLog, expectTRPCError, machine, openTestDatabase, seed } from './test-helpers.js';
+
+let db: Database;
+let as: Awaited<ReturnType<typeof seed>>;
+/** A node alice has acquired. */
+let owned: RouterOutputs['protected']['nodes']['acquire'];
+
+beforeEach(async () => {
+  db = await openTestDatabase();
+  as = await seed(db);
+  await as.admin.caller.protected.enlist(machine(1));
+  owned = await as.alice.caller.protected.nodes.acquire();
+});
+afterEach(async () => {
+  await db.close();
+});
+
+describe('protected.nodes.release', () => {
+  it('by the owner: ready again, with no owner', async () => {
+    const node = await as.alice.caller.protected.nodes.release({ systemId: owned.systemId });
+    expect(node).toMatchObject({ systemId: owned.systemId, status: 'ready', owner: null });
+    expect(await as.bob.caller.protected.nodes.get({ systemId: owned.systemId })).toEqual(node);
+    expect((await as.bob.caller.protected.nodes.acquire()).systemId).toBe(owned.systemId);
+  });
+
+  it('by another plain user: FORBIDDEN, and the node stays allocated', async () => {
+    await expectTRPCError(
+      as.bob.caller.protected.nodes.release({ systemId: owned.systemId }),
+      'FORBIDDEN',
+      `node ${owned.systemId} is owned by alice; only its owner or an admin may release it`,
+    );
+    expect(await as.bob.caller.protected.nodes.get({ systemId: owned.systemId })).toMatchObject({
+      status: 'allocated',
+      owner: 'alice',
+    });
+  });
+
+  it('by an admin: ok', async () => {
+    const node = await as.admin.caller.protected.nodes.release({ systemId: owned.systemId });
+    expect(node).toMatchObject({ status: 'ready', owner: null });
+    expect(node.powerParameters).toEqual({});
+    expect((await eventLog(db)).at(-1)).toBe(`${owned.systemId} release allocated → ready by root`);
+  });
+
+  it('of a ready node: a no-op', async () => {
+    const released = await as.alice.caller.protected.nodes.release({ systemId: owned.systemId });
+    const eventsBefore = await eventLog(db);
+    const again = await as.bob.caller.protected.nodes.release({ systemId: owned.systemId });
+    expect(again).toEqual(released);
+    expect(await eventLog(db)).toEqual(eventsBefore);
+  });
+
+  it('of a declared node: CONFLICT', async () => {
+    const declared = await as.anonymous.enlist(machine(2));
+    await expectTRPCError(
+      as.admin.caller.protected.nodes.release({ systemId: declared.systemId }),
+      'CONFLICT',
+      `cannot release node ${declared.systemId}: it is declared (allowed from 'declared': accept)`,
+    );
+    expect((await as.admin.caller.protected.nodes.get({ systemId: declared.systemId })).status).toBe('declared');
+  });
+
+  it('of an unknown node: NOT_FOUND', async () => {
+    await expectTRPCError(as.alice.caller.protected.nodes.release({ systemId: 'abc234' }), 'NOT_FOUND', "node 'abc234' does not exist");
+  });
+});
