@@ -184,6 +184,24 @@ describe('re-enlistment', () => {
   });
 });
 
+describe('concurrent enlistment', () => {
+  it('of one machine five times at once gives one node', async () => {
+    const nodes = await Promise.all(Array.from({ length: 5 }, () => as.anonymous.enlist(machine(1))));
+    expect(new Set(nodes.map((node) => node.systemId)).size).toBe(1);
+    expect((await as.alice.caller.protected.nodes.list()).items).toHaveLength(1);
+  });
+
+  it('of five machines under one hostname gives one node and four CONFLICTs', async () => {
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 5 }, (_, i) => as.anonymous.enlist(machine(i + 1, { hostname: 'same' }))),
+    );
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    const rejected = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
+    expect(rejected.map((error) => error.code)).toEqual(Array(4).fill('CONFLICT'));
+    expect((await as.alice.caller.protected.nodes.list()).items.map((node) => node.hostname)).toEqual(['same']);
+  });
+});
+
 describe('enlist input', () => {
   it('refuses status, owner or systemId given by the caller', async () => {
     for (const [key, value] of [['status', 'ready'], ['owner', 'alice'], ['systemId', 'abc234']] as const) {

@@ -8,6 +8,7 @@ import { expect } from 'vitest';
 import { ZodError } from 'zod';
 import { openDatabase, type Database } from '@metalyard/db';
 import type { Role, User } from '@metalyard/domain';
+import { formatError } from './errors.js';
 import { appRouter, createCaller, createContext, type FieldErrors, type RouterInputs } from './index.js';
 
 export const REMOTE_ADDRESS = '10.0.0.5';
@@ -90,7 +91,7 @@ export async function expectTRPCError(
 }
 
 /** What a client would receive for `error`: the router's own errorFormatter applied to tRPC's default shape. */
-export function errorShape(error: TRPCError, path: string, input?: unknown) {
+export function errorShape(error: TRPCError, path: string, input?: unknown): ReturnType<typeof formatError> {
   return getErrorShape({ config: appRouter._def._config, error, type: 'mutation', path, input, ctx: undefined });
 }
 

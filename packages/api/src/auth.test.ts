@@ -1,0 +1,101 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApiTokenEntity, TOKEN_PREFIX, type Database } from '@metalyard/db';
+import { callerWith, expectTRPCError, machine, openTestDatabase, seed, type Caller } from './test-helpers.js';
+
+let db: Database;
+let as: Awaited<ReturnType<typeof seed>>;
+/** A declared node (to accept), one the admin holds (to release), and a ready one (to acquire). */
+let declared: string;
+let allocated: string;
+
+beforeEach(async () => {
+  db = await openTestDatabase();
+  as = await seed(db);
+  declared = (await as.anonymous.enlist(machine(1))).systemId;
+  allocated = (await as.admin.caller.protected.enlist(machine(2))).systemId;
+  await as.admin.caller.protected.nodes.acquire({ systemId: allocated });
+  await as.admin.caller.protected.enlist(machine(3));
+});
+afterEach(async () => {
+  await db.close();
+});
+
+/** Every protected procedure, called with valid input. */
+const protectedCalls: [string, (caller: Caller) => Promise<unknown>][] = [
+  ['protected.enlist', (caller) => caller.protected.enlist(machine(4))],
+  ['protected.nodes.get', (caller) => caller.protected.nodes.get({ systemId: declared })],
+  ['protected.nodes.list', (caller) => caller.protected.nodes.list()],
+  ['protected.nodes.accept', (caller) => caller.protected.nodes.accept({ systemIds: [declared] })],
+  ['protected.nodes.acquire', (caller) => caller.protected.nodes.acquire()],
+  ['protected.nodes.release', (caller) => caller.protected.nodes.release({ systemId: allocated })],
+];
+
+const UNKNOWN_TOKEN = `${TOKEN_PREFIX}${'A'.repeat(43)}`;
+
+describe.each(protectedCalls)('%s', (_path, call) => {
+  it('UNAUTHORIZED without an Authorization header', async () => {
+    await expectTRPCError(call(callerWith(db, null)), 'UNAUTHORIZED', 'authentication required: send Authorization: Bearer <token>');
+  });
+
+  it.each([
+    ['another scheme', () => `Token ${as.admin.token}`],
+    ['a lowercase scheme', () => `bearer ${as.admin.token}`],
+    ['no token', () => 'Bearer '],
+    ['a short token', () => 'Bearer abc'],
+    ['two tokens', () => `Bearer ${as.admin.token} ${as.admin.token}`],
+    ['a bare token', () => as.admin.token],
+  ])('UNAUTHORIZED with a malformed header: %s', async (_label, header) => {
+    await expectTRPCError(call(callerWith(db, header())), 'UNAUTHORIZED', 'malformed Authorization header: expected "Bearer <token>"');
+  });
+
+  it('UNAUTHORIZED with an unknown token', async () => {
+    await expectTRPCError(call(callerWith(db, `Bearer ${UNKNOWN_TOKEN}`)), 'UNAUTHORIZED', 'invalid, expired or revoked token');
+  });
+
+  it('UNAUTHORIZED with a revoked token', async () => {
+    expect(await db.auth.revokeToken(as.admin.user.id, as.admin.tokenId)).toBe(true);
+    await expectTRPCError(call(as.admin.caller), 'UNAUTHORIZED', 'invalid, expired or revoked token');
+  });
+
+  it('UNAUTHORIZED with an expired token', async () => {
+    await db.orm.em.fork().nativeUpdate(ApiTokenEntity, { id: as.admin.tokenId }, { expiresAt: new Date(Date.now() - 1000) });
+    await expectTRPCError(call(as.admin.caller), 'UNAUTHORIZED', 'invalid, expired or revoked token');
+  });
+
+  it('runs with a valid admin token, and changes nothing without one', async () => {
+    const before = await as.admin.caller.protected.nodes.list();
+    await expectTRPCError(call(callerWith(db, `Bearer ${UNKNOWN_TOKEN}`)), 'UNAUTHORIZED');
+    expect(await as.admin.caller.protected.nodes.list()).toEqual(before);
+    await expect(call(as.admin.caller)).resolves.toBeDefined();
+  });
+});
+
+describe('tokens', () => {
+  it('revoking one token leaves the user’s other tokens working', async () => {
+    const second = await db.auth.issueToken(as.alice.user.id, 'second');
+    await db.auth.revokeToken(as.alice.user.id, as.alice.tokenId);
+    await expectTRPCError(as.alice.caller.protected.nodes.list(), 'UNAUTHORIZED');
+    const page = await callerWith(db, `Bearer ${second.token}`).protected.nodes.list();
+    expect(page.items.map((node) => node.systemId)).toContain(declared);
+  });
+
+  it('only the token’s owner can revoke it', async () => {
+    expect(await db.auth.revokeToken(as.bob.user.id, as.alice.tokenId)).toBe(false);
+    await expect(as.alice.caller.protected.nodes.list()).resolves.toBeDefined();
+  });
+
+  it('a token not yet expired still works', async () => {
+    await db.orm.em.fork().nativeUpdate(ApiTokenEntity, { id: as.alice.tokenId }, { expiresAt: new Date(Date.now() + 60_000) });
+    await expect(as.alice.caller.protected.nodes.list()).resolves.toBeDefined();
+  });
+
+  it('tolerates whitespace around the header', async () => {
+    const page = await callerWith(db, `  Bearer ${as.alice.token}  `).protected.nodes.list();
+    expect(page.items).toHaveLength(3);
+  });
+
+  it('the anonymous enlist needs no token, and ignores a bad one', async () => {
+    expect((await callerWith(db, null).enlist(machine(5))).status).toBe('declared');
+    expect((await callerWith(db, 'Bearer nonsense-nonsense-nonsense').enlist(machine(6))).status).toBe('declared');
+  });
+});
