@@ -46,8 +46,8 @@ describe('protected.nodes.accept', () => {
     });
     expect(await admin.protected.nodes.accept({ systemIds: [declared.systemId] })).toEqual({ accepted: [] });
     expect(await eventLog(db)).toEqual([
-      `${declared.systemId} enlisted ∅ → declared by ${ANONYMOUS}`,
-      `${ready.systemId} enlisted ∅ → ready by alice`,
+      `${declared.systemId} enlist ∅ → declared by ${ANONYMOUS}`,
+      `${ready.systemId} enlist ∅ → ready by alice`,
       `${declared.systemId} accept declared → ready by root`,
     ]);
   });
@@ -68,10 +68,10 @@ describe('protected.nodes.accept', () => {
     const error = await expectTRPCError(
       admin.protected.nodes.accept({ systemIds: [declared.systemId, allocated.systemId] }),
       'CONFLICT',
-      `cannot accept node ${allocated.systemId}: it is allocated (allowed from 'allocated': release)`,
+      `cannot accept node ${allocated.systemId}: it is allocated (allowed from 'allocated': deploy, release, markBroken)`,
     );
     expect(error.cause).toMatchObject({
-      details: { action: 'accept', status: 'allocated', allowed: ['release'], systemId: allocated.systemId },
+      details: { action: 'accept', status: 'allocated', allowed: ['deploy', 'release', 'markBroken'], systemId: allocated.systemId },
     });
     expect(await statusOf(declared.systemId)).toBe('declared');
     expect(await statusOf(allocated.systemId)).toBe('allocated');

@@ -37,6 +37,12 @@ describe('anonymous enlist', () => {
       macAddresses: ['aa:bb:cc:dd:ee:01', 'aa:bb:cc:dd:ee:02'],
       powerType: 'ipmi',
       owner: null,
+      zone: null,
+      pool: null,
+      tags: [],
+      hardware: null,
+      annotations: {},
+      statusMessage: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
@@ -144,7 +150,7 @@ describe('re-enlistment', () => {
       macAddresses: ['52-54-00-00-00-01'],
     });
     expect(again).toEqual(first);
-    expect(await eventLog(db)).toEqual([`${first.systemId} enlisted ∅ → declared by ${ANONYMOUS}`]);
+    expect(await eventLog(db)).toEqual([`${first.systemId} enlist ∅ → declared by ${ANONYMOUS}`]);
   });
 
   it.each(['ready', 'allocated'] as const)('anonymously, with a MAC of a %s node: CONFLICT naming the node', async (status) => {
@@ -173,7 +179,7 @@ describe('re-enlistment', () => {
     expect((await as.bob.caller.protected.nodes.get({ systemId: declared.systemId })).status).toBe('ready');
     expect((await as.bob.caller.protected.nodes.list()).items).toHaveLength(1);
     expect(await eventLog(db)).toEqual([
-      `${declared.systemId} enlisted ∅ → declared by ${ANONYMOUS}`,
+      `${declared.systemId} enlist ∅ → declared by ${ANONYMOUS}`,
       `${declared.systemId} accept declared → ready by bob`,
     ]);
   });

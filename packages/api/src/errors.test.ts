@@ -72,12 +72,12 @@ describe('domain errors', () => {
     const node = await as.anonymous.enlist(machine(1));
     const error = await expectTRPCError(as.admin.caller.protected.nodes.release({ systemId: node.systemId }), 'CONFLICT');
     const shape = errorShape(error, 'protected.nodes.release');
-    expect(shape.message).toBe(`cannot release node ${node.systemId}: it is declared (allowed from 'declared': accept)`);
+    expect(shape.message).toBe(`cannot release node ${node.systemId}: it is declared (allowed from 'declared': accept, retire, delete)`);
     expect(shape.data).toEqual({
       code: 'CONFLICT',
       httpStatus: 409,
       path: 'protected.nodes.release',
-      details: { action: 'release', status: 'declared', allowed: ['accept'], systemId: node.systemId },
+      details: { action: 'release', status: 'declared', allowed: ['accept', 'retire', 'delete'], systemId: node.systemId },
     });
   });
 

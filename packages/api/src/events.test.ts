@@ -26,14 +26,16 @@ describe('the node event log', () => {
     await as.alice.caller.protected.enlist(machine(3));
 
     expect(await eventLog(db)).toEqual([
-      `${pxe.systemId} enlisted ∅ → declared by ${ANONYMOUS}`,
-      `${trusted.systemId} enlisted ∅ → ready by bob`,
+      `${pxe.systemId} enlist ∅ → declared by ${ANONYMOUS}`,
+      `${trusted.systemId} enlist ∅ → ready by bob`,
       `${pxe.systemId} accept declared → ready by root`,
       `${pxe.systemId} acquire ready → allocated by alice`,
-      `${pxe.systemId} release allocated → ready by alice`,
+      `${pxe.systemId} release allocated → releasing by alice`,
+      `${pxe.systemId} finishRelease releasing → ready by system:erase`,
       `${trusted.systemId} acquire ready → allocated by bob`,
-      `${trusted.systemId} release allocated → ready by root`,
-      `${reenlisted.systemId} enlisted ∅ → declared by ${ANONYMOUS}`,
+      `${trusted.systemId} release allocated → releasing by root`,
+      `${trusted.systemId} finishRelease releasing → ready by system:erase`,
+      `${reenlisted.systemId} enlist ∅ → declared by ${ANONYMOUS}`,
       `${reenlisted.systemId} accept declared → ready by alice`,
     ]);
   });
@@ -43,7 +45,7 @@ describe('the node event log', () => {
     const node = await as.anonymous.enlist(machine(1));
     const [row] = await events(db);
     const ids = await db.orm.em.fork().getConnection().execute<{ id: number }[]>('select id from node where system_id = ?', [node.systemId]);
-    expect(row).toMatchObject({ node_id: ids[0]!.id, system_id: node.systemId, type: 'enlisted', from_status: null, to_status: 'declared' });
+    expect(row).toMatchObject({ node_id: ids[0]!.id, system_id: node.systemId, type: 'enlist', from_status: null, to_status: 'declared' });
     const createdAt = (row as unknown as { created_at: string | number }).created_at;
     expect(new Date(createdAt).getTime()).toBeGreaterThanOrEqual(before - 1000);
   });

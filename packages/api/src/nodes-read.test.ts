@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeCursor, type Database } from '@metalyard/db';
+import { NODE_STATUSES, type NodeStatus } from '@metalyard/domain';
 import { expectInvalidInput, expectTRPCError, machine, openTestDatabase, seed, type Caller } from './test-helpers.js';
 
 let db: Database;
@@ -33,6 +34,12 @@ describe('protected.nodes.get', () => {
 });
 
 describe('protected.nodes.list', () => {
+  /** The per-status counts a page carries: every status, zero unless given. */
+  const counts = (nonZero: Partial<Record<NodeStatus, number>>) => ({
+    ...Object.fromEntries(NODE_STATUSES.map((status) => [status, 0])),
+    ...nonZero,
+  });
+
   /** Enlists `count` nodes; every third anonymously (declared), the others trusted (ready). */
   async function enlistMany(count: number) {
     const nodes = [];
@@ -43,7 +50,7 @@ describe('protected.nodes.list', () => {
   }
 
   /** Follows nextCursor to the end, returning every page. */
-  async function allPages(input: { limit: number; status?: 'declared' | 'ready' | 'allocated' }) {
+  async function allPages(input: { limit: number; status?: NodeStatus }) {
     const pages = [];
     let cursor: string | null = null;
     do {
@@ -55,7 +62,7 @@ describe('protected.nodes.list', () => {
   }
 
   it('is empty on an empty database', async () => {
-    expect(await alice.protected.nodes.list()).toEqual({ items: [], nextCursor: null });
+    expect(await alice.protected.nodes.list()).toEqual({ items: [], nextCursor: null, counts: counts({}) });
   });
 
   it('visits each of 25 nodes exactly once, in enlistment order, 7 at a time', async () => {
@@ -106,7 +113,13 @@ describe('protected.nodes.list', () => {
     const readyPages = await allPages({ limit: 7, status: 'ready' });
     expect(readyPages.flatMap((page) => page.items.map((node) => node.systemId))).toEqual(ready);
 
-    expect(await alice.protected.nodes.list({ status: 'allocated' })).toEqual({ items: [], nextCursor: null });
+    // The counts ignore the status filter: they are what the other statuses would give.
+    expect(await alice.protected.nodes.list({ status: 'allocated' })).toEqual({
+      items: [],
+      nextCursor: null,
+      counts: counts({ declared: 8, ready: 17 }),
+    });
+    for (const page of [...declaredPages, ...readyPages]) expect(page.counts).toEqual(counts({ declared: 8, ready: 17 }));
   });
 
   it('defaults to 100 per page', async () => {
@@ -141,7 +154,11 @@ describe('protected.nodes.list', () => {
 
   it('accepts a cursor past the end', async () => {
     await enlistMany(3);
-    expect(await alice.protected.nodes.list({ cursor: encodeCursor(1000) })).toEqual({ items: [], nextCursor: null });
+    expect(await alice.protected.nodes.list({ cursor: encodeCursor(1000) })).toEqual({
+      items: [],
+      nextCursor: null,
+      counts: counts({ declared: 1, ready: 2 }),
+    });
   });
 
   it.each([0, 1001, 2.5])('BAD_REQUEST for limit %s', async (limit) => {
@@ -151,6 +168,7 @@ describe('protected.nodes.list', () => {
 
   it('BAD_REQUEST for an unknown status', async () => {
     const fields = await expectInvalidInput(alice.protected.nodes.list({ status: 'gone' as never }), 'protected.nodes.list');
-    expect(fields).toEqual({ status: ['must be one of declared, ready, allocated'] });
+    expect(fields).toEqual({ status: [`must be one of ${NODE_STATUSES.join(', ')}`] });
+    expect(NODE_STATUSES).toHaveLength(11);
   });
 });

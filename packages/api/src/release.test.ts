@@ -21,7 +21,7 @@ afterEach(async () => {
 describe('protected.nodes.release', () => {
   it('by the owner: ready again, with no owner', async () => {
     const node = await as.alice.caller.protected.nodes.release({ systemId: owned.systemId });
-    expect(node).toMatchObject({ systemId: owned.systemId, status: 'ready', owner: null });
+    expect(node).toMatchObject({ systemId: owned.systemId, status: 'ready', owner: null, annotations: {}, statusMessage: null });
     expect(await as.bob.caller.protected.nodes.get({ systemId: owned.systemId })).toEqual(node);
     expect((await as.bob.caller.protected.nodes.acquire()).systemId).toBe(owned.systemId);
   });
@@ -30,7 +30,7 @@ describe('protected.nodes.release', () => {
     await expectTRPCError(
       as.bob.caller.protected.nodes.release({ systemId: owned.systemId }),
       'FORBIDDEN',
-      `node ${owned.systemId} is owned by alice; only its owner or an admin may release it`,
+      `only its owner (alice) or an admin may release node ${owned.systemId}`,
     );
     expect(await as.bob.caller.protected.nodes.get({ systemId: owned.systemId })).toMatchObject({
       status: 'allocated',
@@ -42,7 +42,10 @@ describe('protected.nodes.release', () => {
     const node = await as.admin.caller.protected.nodes.release({ systemId: owned.systemId });
     expect(node).toMatchObject({ status: 'ready', owner: null });
     expect(node.powerParameters).toEqual({});
-    expect((await eventLog(db)).at(-1)).toBe(`${owned.systemId} release allocated → ready by root`);
+    expect((await eventLog(db)).slice(-2)).toEqual([
+      `${owned.systemId} release allocated → releasing by root`,
+      `${owned.systemId} finishRelease releasing → ready by system:erase`,
+    ]);
   });
 
   it('of a ready node: a no-op', async () => {
@@ -58,7 +61,7 @@ describe('protected.nodes.release', () => {
     await expectTRPCError(
       as.admin.caller.protected.nodes.release({ systemId: declared.systemId }),
       'CONFLICT',
-      `cannot release node ${declared.systemId}: it is declared (allowed from 'declared': accept)`,
+      `cannot release node ${declared.systemId}: it is declared (allowed from 'declared': accept, retire, delete)`,
     );
     expect((await as.admin.caller.protected.nodes.get({ systemId: declared.systemId })).status).toBe('declared');
   });

@@ -9,7 +9,7 @@ import { ZodError } from 'zod';
 import { openDatabase, type Database } from '@metalyard/db';
 import type { Role, User } from '@metalyard/domain';
 import { formatError } from './errors.js';
-import { appRouter, createCaller, createContext, type FieldErrors, type RouterInputs } from './index.js';
+import { LoginThrottle, appRouter, createCaller, createContext, type FieldErrors, type RouterInputs, type Services } from './index.js';
 
 export const REMOTE_ADDRESS = '10.0.0.5';
 export const ANONYMOUS = `anonymous@${REMOTE_ADDRESS}`;
@@ -22,11 +22,18 @@ export function openTestDatabase(): Promise<Database> {
   return openDatabase({ url: ':memory:' });
 }
 
+const loginThrottles = new WeakMap<Database, LoginThrottle>();
+
+/** The services a server would wire for `db`; one login throttle per database, as per server process. */
+export function servicesOf(db: Database): Services {
+  let loginThrottle = loginThrottles.get(db);
+  if (!loginThrottle) loginThrottles.set(db, (loginThrottle = new LoginThrottle()));
+  return { nodes: db.nodes, events: db.events, labels: db.labels, auth: db.auth, loginThrottle };
+}
+
 /** A caller sending the given Authorization header (null: none) from REMOTE_ADDRESS. */
 export function callerWith(db: Database, authorization: string | null): Caller {
-  return createCaller(
-    createContext({ services: { nodes: db.nodes, auth: db.auth }, authorization, remoteAddress: REMOTE_ADDRESS }),
-  );
+  return createCaller(createContext({ services: servicesOf(db), authorization, remoteAddress: REMOTE_ADDRESS }));
 }
 
 export interface SignedIn {

@@ -1,8 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/sqlite';
-import { ConflictError, type AuthStore, type IssuedToken, type Role, type User } from '@metalyard/domain';
-import { ApiTokenEntity, UserEntity, type UserRow } from './entities/index.js';
+import {
+  ConflictError,
+  NotFoundError,
+  type AuthStore,
+  type IssuedToken,
+  type Role,
+  type Session,
+  type TokenInfo,
+  type User,
+  type UserInfo,
+} from '@metalyard/domain';
+import { ApiTokenEntity, UserEntity, type ApiTokenRow, type UserRow } from './entities/index.js';
 import { asConflict } from './errors.js';
+import { hashPassword, verifyPassword } from './passwords.js';
 
 export const TOKEN_PREFIX = 'mly_';
 
@@ -11,34 +22,77 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export function generateToken(): string {
-  return TOKEN_PREFIX + randomBytes(32).toString('base64url');
+export function generateToken(prefix = TOKEN_PREFIX): string {
+  return prefix + randomBytes(32).toString('base64url');
 }
 
 const toUser = (row: UserRow): User => ({ id: row.id, username: row.username, role: row.role });
+const toUserInfo = (row: UserRow): UserInfo => ({ ...toUser(row), createdAt: row.createdAt });
+const toTokenInfo = (row: ApiTokenRow): TokenInfo => ({
+  id: row.id,
+  name: row.name,
+  createdAt: row.createdAt,
+  expiresAt: row.expiresAt ?? null,
+});
 
 export class SqlAuthStore implements AuthStore {
   constructor(private readonly orm: MikroORM) {}
 
-  async authenticate(token: string): Promise<User | null> {
-    const em = this.orm.em.fork();
-    const row = await em.findOne(
-      ApiTokenEntity,
-      { tokenHash: hashToken(token), revokedAt: null },
-      { populate: ['user'], fields: ['expiresAt', 'user.id', 'user.username', 'user.role'] as never },
-    );
+  async authenticate(token: string): Promise<Session | null> {
+    const row = await this.orm.em
+      .fork()
+      .findOne(ApiTokenEntity, { tokenHash: hashToken(token), revokedAt: null }, { populate: ['user'] });
     if (!row || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) return null;
-    return toUser(row.user as UserRow);
+    return { user: toUser(row.user as UserRow), tokenId: row.id };
   }
 
-  async createUser(username: string, role: Role): Promise<User> {
+  async verifyPassword(username: string, password: string): Promise<User | null> {
+    const row = await this.orm.em.fork().findOne(UserEntity, { username });
+    const ok = await verifyPassword(password, row?.passwordHash ?? null);
+    return ok && row ? toUser(row) : null;
+  }
+
+  async createUser(username: string, role: Role, password?: string): Promise<UserInfo> {
     const em = this.orm.em.fork();
+    const createdAt = new Date();
     try {
-      const id = await em.insert(UserEntity, { username, role, passwordHash: null, createdAt: new Date() });
-      return { id: Number(id), username, role };
+      const passwordHash = password ? await hashPassword(password) : null;
+      const id = await em.insert(UserEntity, { username, role, passwordHash, createdAt });
+      return { id: Number(id), username, role, createdAt };
     } catch (error) {
       throw asConflict(error, `user '${username}' already exists`);
     }
+  }
+
+  async updateUser(username: string, changes: { role?: Role | undefined; password?: string | undefined }): Promise<UserInfo> {
+    const em = this.orm.em.fork();
+    const row = await em.findOne(UserEntity, { username });
+    if (!row) throw new NotFoundError('user', username);
+    if (changes.role) row.role = changes.role;
+    if (changes.password) row.passwordHash = await hashPassword(changes.password);
+    await em.flush();
+    return toUserInfo(row);
+  }
+
+  async deleteUser(username: string): Promise<void> {
+    const em = this.orm.em.fork();
+    await em.transactional(async (tx) => {
+      const row = await tx.findOne(UserEntity, { username });
+      if (!row) throw new NotFoundError('user', username);
+      const held = await tx.getConnection().execute<{ n: number }[]>(
+        'select count(*) as n from node where owner_id = ?',
+        [row.id],
+        'all',
+        tx.getTransactionContext(),
+      );
+      if (Number(held[0]?.n) > 0) throw new ConflictError(`user '${username}' still owns ${held[0]!.n} node(s); release them first`);
+      await tx.nativeDelete(UserEntity, { id: row.id });
+    });
+  }
+
+  async listUsers(): Promise<UserInfo[]> {
+    const rows = await this.orm.em.fork().find(UserEntity, {}, { orderBy: { username: 'asc' } });
+    return rows.map(toUserInfo);
   }
 
   async findUser(username: string): Promise<User | null> {
@@ -46,12 +100,22 @@ export class SqlAuthStore implements AuthStore {
     return row ? toUser(row) : null;
   }
 
-  async issueToken(userId: number, name: string): Promise<IssuedToken> {
+  async issueToken(userId: number, name: string, expiresAt: Date | null = null): Promise<IssuedToken> {
     const token = generateToken();
+    const createdAt = new Date();
     const id = await this.orm.em
       .fork()
-      .insert(ApiTokenEntity, { user: userId, name, tokenHash: hashToken(token), createdAt: new Date() });
-    return { token, id: Number(id) };
+      .insert(ApiTokenEntity, { user: userId, name, tokenHash: hashToken(token), createdAt, expiresAt });
+    return { token, id: Number(id), name, createdAt, expiresAt };
+  }
+
+  async listTokens(userId: number): Promise<TokenInfo[]> {
+    const rows = await this.orm.em.fork().find(
+      ApiTokenEntity,
+      { user: userId, revokedAt: null, $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }] },
+      { orderBy: { id: 'asc' } },
+    );
+    return rows.map(toTokenInfo);
   }
 
   async ensureToken(userId: number, token: string, name: string): Promise<void> {

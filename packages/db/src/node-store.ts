@@ -1,77 +1,265 @@
-import { raw, type EntityManager, type MikroORM } from '@mikro-orm/sqlite';
+import { DeadlockException, raw, type EntityManager, type FilterQuery, type MikroORM } from '@mikro-orm/sqlite';
 import {
   ConflictError,
+  DEFAULT_POLICY,
+  DomainError,
   ForbiddenError,
-  InvalidInputError,
+  NODE_STATUSES,
   NotFoundError,
+  OWNED_STATUSES,
+  UnauthenticatedError,
   actorName,
+  assertMayTakeAction,
   generateHostname,
   generateSystemId,
   nextStatus,
+  trustedEnlistStatus,
   type AcquireConstraints,
   type Actor,
+  type CommissioningReport,
+  type DeploymentReport,
   type EnlistInput,
+  type EventRecord,
+  type LifecyclePolicy,
   type ListNodesInput,
   type NodeAction,
+  type NodeChange,
   type NodePage,
   type NodeRecord,
   type NodeStatus,
   type NodeStore,
+  type NodeUpdate,
+  type SimpleNodeAction,
+  type StatusCounts,
+  type UserActor,
 } from '@metalyard/domain';
-import { MacAddressEntity, NodeEntity, NodeEventEntity, type NodeRow, type UserRow } from './entities/index.js';
+import { generateToken, hashToken } from './auth-store.js';
+import { describeConstraints, explainNoMatch, type ConstraintClause } from './acquire-constraints.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import {
+  MacAddressEntity,
+  NodeEntity,
+  NodeEventEntity,
+  PoolEntity,
+  TagEntity,
+  ZoneEntity,
+  type LabelRow,
+  type NodeEventRow,
+  type NodeRow,
+  type UserRow,
+} from './entities/index.js';
 import { asConflict } from './errors.js';
+import type { EventBus } from './event-bus.js';
+import { toEventRecord } from './event-store.js';
+import { claimRowClause } from './postgres.js';
 
-type UserActor = Actor & { kind: 'user' };
-const POPULATE = ['macAddresses', 'owner'] as const;
+export const MACHINE_TOKEN_PREFIX = 'mlm_';
 
-export function encodeCursor(id: number): string {
-  return Buffer.from(`n${id}`).toString('base64url');
+export interface LifecycleSettings {
+  policy: LifecyclePolicy;
+  /** How long a node may stay in commissioning without reporting. */
+  commissioningTimeoutMs: number;
+  /** How long erasing takes on release; 0 finishes the release within the call. */
+  eraseDelayMs: number;
+  /** The time, injectable so tests of timeouts need not sleep. */
+  clock: () => Date;
+  /** At most this many nodes may wait in declared; beyond it anonymous enlistment is refused. */
+  maxDeclared: number;
 }
 
-export function decodeCursor(cursor: string): number {
-  const match = /^n(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) throw new InvalidInputError('cursor: is not a cursor from a previous page', 'cursor');
-  return Number(match[1]);
+export const DEFAULT_LIFECYCLE: LifecycleSettings = {
+  policy: DEFAULT_POLICY,
+  commissioningTimeoutMs: 30 * 60_000,
+  eraseDelayMs: 0,
+  clock: () => new Date(),
+  maxDeclared: 10_000,
+};
+
+const POPULATE = ['macAddresses', 'owner', 'zone', 'pool', 'tags'] as const;
+
+/** One transaction: its entity manager, and the events to publish once it commits. */
+interface Tx {
+  em: EntityManager;
+  events: EventRecord[];
 }
 
-function toRecord(row: NodeRow, macs?: string[]): NodeRecord {
-  const owner = row.owner as UserRow | null | undefined;
+/** Column changes that go with a transition. */
+interface Changes {
+  owner?: { id: number; username: string } | null;
+  annotations?: Record<string, string>;
+  hardware?: NodeRecord['hardware'];
+  statusMessage?: string | null;
+}
+
+function toRecord(row: NodeRow): NodeRecord {
   return {
     systemId: row.systemId,
     hostname: row.hostname,
     status: row.status,
     architecture: row.architecture,
-    macAddresses: macs ?? row.macAddresses.getItems().map((mac) => mac.address).sort(),
+    macAddresses: row.macAddresses.isInitialized() ? row.macAddresses.getItems().map((mac) => mac.address).sort() : [],
     powerType: row.powerType,
     powerParameters: row.powerParameters,
-    owner: owner?.username ?? null,
+    owner: (row.owner as UserRow | null | undefined)?.username ?? null,
+    zone: (row.zone as LabelRow | null | undefined)?.name ?? null,
+    pool: (row.pool as LabelRow | null | undefined)?.name ?? null,
+    tags: row.tags.isInitialized() ? row.tags.getItems().map((tag) => tag.name).sort() : [],
+    hardware: row.hardware ?? null,
+    annotations: row.annotations ?? {},
+    statusMessage: row.statusMessage ?? null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
 }
 
-export class SqlNodeStore implements NodeStore {
-  constructor(private readonly orm: MikroORM) {}
+function emptyCounts(): StatusCounts {
+  return Object.fromEntries(NODE_STATUSES.map((status) => [status, 0])) as StatusCounts;
+}
 
-  /** Runs `work` in one transaction on a fresh entity manager. */
-  private transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.orm.em.fork().transactional(work);
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+export class SqlNodeStore implements NodeStore {
+  private readonly settings: LifecycleSettings;
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly bus: EventBus,
+    settings: Partial<LifecycleSettings> = {},
+  ) {
+    this.settings = { ...DEFAULT_LIFECYCLE, ...settings };
   }
 
-  async enlist(input: EnlistInput, actor: Actor, trusted: boolean): Promise<NodeRecord> {
-    try {
-      return await this.transaction(async (em) => {
-        const known = await em.find(MacAddressEntity, { address: { $in: input.macAddresses } }, { populate: ['node'] });
-        if (known.length > 0) return this.reenlist(em, known.map((mac) => mac.node as NodeRow), actor, trusted);
+  /** Runs `work` in one transaction; its events are published only after it commits. */
+  private async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const events: EventRecord[] = [];
+      try {
+        const result = await this.orm.em.fork().transactional((em) => work({ em, events }));
+        for (const event of events) this.bus.publish(event);
+        return result;
+      } catch (error) {
+        // PostgreSQL may pick this transaction as a deadlock victim: it did nothing, so run it again.
+        if (!(error instanceof DeadlockException) || attempt >= 3) throw error;
+      }
+    }
+  }
 
+  private now(): Date {
+    return this.settings.clock();
+  }
+
+  private async recordEvent(
+    tx: Tx,
+    node: { id: number; systemId: string },
+    type: string,
+    fromStatus: NodeStatus | null,
+    toStatus: NodeStatus | null,
+    actor: Actor,
+    at: Date,
+    details: Record<string, unknown> | null = null,
+  ): Promise<void> {
+    const row = { nodeId: node.id, systemId: node.systemId, type, fromStatus, toStatus, actor: actorName(actor), details, createdAt: at };
+    const id = Number(await tx.em.insert(NodeEventEntity, row));
+    tx.events.push(toEventRecord({ id, ...row } as NodeEventRow));
+  }
+
+  private async load(em: EntityManager, systemId: string): Promise<NodeRow> {
+    const node = await em.findOne(NodeEntity, { systemId }, { populate: POPULATE });
+    if (!node) throw new NotFoundError('node', systemId);
+    return node;
+  }
+
+  /**
+   * Moves a loaded node through `action` with a conditional update (it applies only if the status
+   * is still the one we read), issues a per-node token when the node starts commissioning or
+   * deploying, and records the event in the same transaction.
+   */
+  private async move(
+    tx: Tx,
+    node: NodeRow,
+    action: NodeAction,
+    actor: Actor,
+    changes: Changes = {},
+    details: Record<string, unknown> | null = null,
+    from: NodeStatus = node.status,
+  ): Promise<NodeChange> {
+    const to = nextStatus(from, action, node.systemId, this.settings.policy);
+    if (to === null) throw new Error(`move() cannot delete: use delete() for ${action}`);
+    return this.setStatus(tx, node, action, from, to, actor, changes, details);
+  }
+
+  private async setStatus(
+    tx: Tx,
+    node: NodeRow,
+    type: string,
+    from: NodeStatus,
+    to: NodeStatus,
+    actor: Actor,
+    changes: Changes,
+    details: Record<string, unknown> | null,
+  ): Promise<NodeChange> {
+    const now = this.now();
+    const machineToken = to === 'commissioning' || to === 'deploying' ? generateToken(MACHINE_TOKEN_PREFIX) : undefined;
+    const statusDeadline =
+      to === 'commissioning'
+        ? new Date(now.getTime() + this.settings.commissioningTimeoutMs)
+        : to === 'releasing'
+          ? new Date(now.getTime() + this.settings.eraseDelayMs)
+          : null;
+    // Leaving the owned statuses (or entering commissioning) hands the node back: no owner, no notes.
+    const owner = changes.owner !== undefined ? changes.owner : OWNED_STATUSES.includes(to) || to === 'broken' ? undefined : null;
+    const annotations = changes.annotations ?? (owner === null ? {} : undefined);
+    const set = {
+      status: to,
+      updatedAt: now,
+      statusMessage: changes.statusMessage ?? null,
+      statusDeadline,
+      machineTokenHash: machineToken ? hashToken(machineToken) : null,
+      ...(owner !== undefined ? { owner: owner?.id ?? null } : {}),
+      ...(annotations !== undefined ? { annotations } : {}),
+      ...(changes.hardware !== undefined
+        ? { hardware: changes.hardware, cpuCount: changes.hardware?.cpuCount ?? null, memoryMb: changes.hardware?.memoryMb ?? null }
+        : {}),
+    };
+    const affected = await tx.em.nativeUpdate(NodeEntity, { id: node.id, status: from }, set);
+    if (affected === 0) throw new ConflictError(`node ${node.systemId} changed while it was being updated; try again`);
+    await this.recordEvent(tx, node, type, from, to, actor, now, details);
+    const record = toRecord(node);
+    return {
+      node: {
+        ...record,
+        status: to,
+        updatedAt: now,
+        statusMessage: set.statusMessage,
+        owner: owner === undefined ? record.owner : (owner?.username ?? null),
+        annotations: annotations ?? record.annotations,
+        hardware: changes.hardware !== undefined ? changes.hardware : record.hardware,
+      },
+      ...(machineToken ? { machineToken } : {}),
+    };
+  }
+
+  // Enlistment ------------------------------------------------------------------------------
+
+  async enlist(input: EnlistInput, actor: Actor, trusted: boolean): Promise<NodeChange> {
+    try {
+      return await this.transaction(async (tx) => {
+        const { em } = tx;
+        const known = await em.find(MacAddressEntity, { address: { $in: input.macAddresses } }, { populate: ['node'] });
+        if (known.length > 0) return this.reenlist(tx, known.map((mac) => mac.node as NodeRow), actor, trusted);
+
+        if (!trusted) await this.assertRoomForDeclared(em);
         const hostname = input.hostname ?? (await this.freeHostname(em));
         if (input.hostname) {
           const holder = await em.findOne(NodeEntity, { hostname }, { fields: ['systemId'] });
           if (holder) throw new ConflictError(`hostname '${hostname}' is taken by node ${holder.systemId}`);
         }
         const systemId = await this.freeSystemId(em);
-        const status: NodeStatus = trusted ? 'ready' : 'declared';
-        const now = new Date();
+        const status: NodeStatus = trusted ? trustedEnlistStatus(this.settings.policy) : 'declared';
+        const now = this.now();
+        const machineToken = status === 'commissioning' ? generateToken(MACHINE_TOKEN_PREFIX) : undefined;
         const id = Number(
           await em.insert(NodeEntity, {
             systemId,
@@ -81,6 +269,15 @@ export class SqlNodeStore implements NodeStore {
             powerType: input.powerType,
             powerParameters: input.powerParameters,
             owner: null,
+            zone: null,
+            pool: null,
+            hardware: null,
+            cpuCount: null,
+            memoryMb: null,
+            annotations: {},
+            statusMessage: null,
+            statusDeadline: machineToken ? new Date(now.getTime() + this.settings.commissioningTimeoutMs) : null,
+            machineTokenHash: machineToken ? hashToken(machineToken) : null,
             createdAt: now,
             updatedAt: now,
           }),
@@ -89,8 +286,8 @@ export class SqlNodeStore implements NodeStore {
           MacAddressEntity,
           input.macAddresses.map((address) => ({ address, node: id })),
         );
-        await this.recordEvent(em, { id, systemId }, 'enlisted', null, status, actor, now);
-        return {
+        await this.recordEvent(tx, { id, systemId }, 'enlist', null, status, actor, now);
+        const node: NodeRecord = {
           systemId,
           hostname,
           status,
@@ -99,9 +296,16 @@ export class SqlNodeStore implements NodeStore {
           powerType: input.powerType,
           powerParameters: input.powerParameters,
           owner: null,
+          zone: null,
+          pool: null,
+          tags: [],
+          hardware: null,
+          annotations: {},
+          statusMessage: null,
           createdAt: now,
           updatedAt: now,
         };
+        return { node, ...(machineToken ? { machineToken } : {}) };
       });
     } catch (error) {
       throw asConflict(error, 'another node took this hostname or one of these MAC addresses at the same moment');
@@ -109,23 +313,33 @@ export class SqlNodeStore implements NodeStore {
   }
 
   /** A machine enlisting again with a MAC we know: the re-enlistment rules. */
-  private async reenlist(em: EntityManager, owners: NodeRow[], actor: Actor, trusted: boolean): Promise<NodeRecord> {
+  private async reenlist(tx: Tx, owners: NodeRow[], actor: Actor, trusted: boolean): Promise<NodeChange> {
     const nodes = [...new Map(owners.map((node) => [node.id, node])).values()];
     if (nodes.length > 1) {
-      throw new ConflictError(
-        `these MAC addresses belong to several nodes: ${nodes.map((node) => node.systemId).join(', ')}`,
-      );
+      throw new ConflictError(`these MAC addresses belong to several nodes: ${nodes.map((node) => node.systemId).join(', ')}`);
     }
     const node = nodes[0]!;
-    await em.populate(node, POPULATE);
+    await tx.em.populate(node, POPULATE);
     if (node.status !== 'declared') {
-      throw new ConflictError(
-        `MAC address already belongs to node ${node.systemId} (${node.hostname}), which is ${node.status}`,
-        { systemId: node.systemId, status: node.status },
+      throw new ConflictError(`MAC address already belongs to node ${node.systemId} (${node.hostname}), which is ${node.status}`, {
+        systemId: node.systemId,
+        status: node.status,
+      });
+    }
+    if (!trusted) return { node: toRecord(node) };
+    return this.move(tx, node, 'accept', actor);
+  }
+
+  /** The anonymous door's global cap: a flood of self-enlisting machines cannot bury the approval queue. */
+  private async assertRoomForDeclared(em: EntityManager): Promise<void> {
+    const waiting = await em.count(NodeEntity, { status: 'declared' });
+    if (waiting >= this.settings.maxDeclared) {
+      throw new DomainError(
+        'unavailable',
+        `${waiting} machines are already waiting for approval (the limit is ${this.settings.maxDeclared}); accept or delete some before more can enlist`,
+        { retryAfter: 60 },
       );
     }
-    if (!trusted) return toRecord(node);
-    return this.transition(em, node, 'accept', actor);
   }
 
   private async freeHostname(em: EntityManager): Promise<string> {
@@ -144,171 +358,312 @@ export class SqlNodeStore implements NodeStore {
     throw new ConflictError('could not allocate a system id; try again');
   }
 
-  private async recordEvent(
-    em: EntityManager,
-    node: { id: number; systemId: string },
-    type: string,
-    fromStatus: NodeStatus | null,
-    toStatus: NodeStatus | null,
-    actor: Actor,
-    at: Date,
-  ): Promise<void> {
-    await em.insert(NodeEventEntity, {
-      nodeId: node.id,
-      systemId: node.systemId,
-      type,
-      fromStatus,
-      toStatus,
-      actor: actorName(actor),
-      createdAt: at,
-    });
-  }
-
-  /**
-   * Moves a loaded node through `action` with a conditional update (it applies only if the
-   * status is still the one we read), and records the event in the same transaction.
-   */
-  private async transition(
-    em: EntityManager,
-    node: NodeRow,
-    action: NodeAction,
-    actor: Actor,
-    owner?: { id: number; username: string } | null,
-  ): Promise<NodeRecord> {
-    const from = node.status;
-    const to = nextStatus(from, action, node.systemId);
-    const now = new Date();
-    const changes = owner === undefined ? { status: to, updatedAt: now } : { status: to, updatedAt: now, owner: owner?.id ?? null };
-    const affected = await em.nativeUpdate(NodeEntity, { id: node.id, status: from }, changes);
-    if (affected === 0) throw new ConflictError(`node ${node.systemId} changed while it was being updated; try again`);
-    await this.recordEvent(em, node, action, from, to, actor, now);
-    const record = toRecord(node);
-    return {
-      ...record,
-      status: to,
-      updatedAt: now,
-      owner: owner === undefined ? record.owner : (owner?.username ?? null),
-    };
-  }
-
-  private async load(em: EntityManager, systemId: string): Promise<NodeRow> {
-    const node = await em.findOne(NodeEntity, { systemId }, { populate: POPULATE });
-    if (!node) throw new NotFoundError('node', systemId);
-    return node;
-  }
+  // Reading ---------------------------------------------------------------------------------
 
   async get(systemId: string): Promise<NodeRecord> {
     return toRecord(await this.load(this.orm.em.fork(), systemId));
   }
 
   async list(query: ListNodesInput): Promise<NodePage> {
+    const em = this.orm.em.fork();
+    const filters: FilterQuery<NodeRow>[] = [];
+    if (query.architecture) filters.push({ architecture: query.architecture });
+    if (query.owner) filters.push({ owner: { username: query.owner } });
+    if (query.zone) filters.push({ zone: { name: query.zone } });
+    if (query.pool) filters.push({ pool: { name: query.pool } });
+    if (query.tag) filters.push({ tags: { name: query.tag } });
+    if (query.hostnamePrefix) filters.push({ hostname: { $like: `${escapeLike(query.hostnamePrefix)}%` } });
+    if (query.mac) filters.push({ macAddresses: { address: query.mac } });
+    const statuses = [...(query.statuses ?? []), ...(query.status ? [query.status] : [])];
+    const byStatus: FilterQuery<NodeRow>[] = statuses.length ? [{ status: { $in: statuses } }] : [];
     const after = query.cursor ? decodeCursor(query.cursor) : 0;
-    const rows = await this.orm.em.fork().find(
+
+    const rows = await em.find(
       NodeEntity,
-      { id: { $gt: after }, ...(query.status ? { status: query.status } : {}) },
+      { $and: [{ id: { $gt: after } }, ...byStatus, ...filters] },
       { orderBy: { id: 'asc' }, limit: query.limit + 1, populate: POPULATE },
     );
     const more = rows.length > query.limit;
     const page = more ? rows.slice(0, query.limit) : rows;
-    return { items: page.map((row) => toRecord(row)), nextCursor: more ? encodeCursor(page.at(-1)!.id) : null };
+
+    const counts = emptyCounts();
+    const grouped = await em
+      .createQueryBuilder(NodeEntity, 'n')
+      .select(['n.status', raw('count(distinct n.id) as count')])
+      .where(filters.length ? { $and: filters } : {})
+      .groupBy('n.status')
+      .execute<{ status: NodeStatus; count: number }[]>('all', false);
+    for (const row of grouped) if (row.status in counts) counts[row.status] = Number(row.count);
+
+    return { items: page.map(toRecord), nextCursor: more ? encodeCursor(page.at(-1)!.id) : null, counts };
   }
 
-  async accept(systemIds: string[], actor: Actor): Promise<string[]> {
-    return this.transaction(async (em) => {
+  // Transitions -----------------------------------------------------------------------------
+
+  async accept(systemIds: string[] | 'all', actor: UserActor): Promise<{ accepted: string[]; machineTokens: Record<string, string> }> {
+    return this.transaction(async (tx) => {
+      const ids =
+        systemIds === 'all'
+          ? (await tx.em.find(NodeEntity, { status: 'declared' }, { fields: ['systemId'], orderBy: { id: 'asc' } })).map((row) => row.systemId)
+          : // Rows are locked in one order (PostgreSQL), so two accepts naming the same nodes cannot deadlock.
+            [...new Set(systemIds)].sort();
       const accepted: string[] = [];
-      for (const systemId of new Set(systemIds)) {
-        const node = await this.load(em, systemId);
+      const machineTokens: Record<string, string> = {};
+      for (const systemId of ids) {
+        const node = await this.load(tx.em, systemId);
         if (node.status === 'ready') continue;
-        await this.transition(em, node, 'accept', actor);
+        assertMayTakeAction('accept', actor.user, null, systemId);
+        const change = await this.move(tx, node, 'accept', actor);
         accepted.push(systemId);
+        if (change.machineToken) machineTokens[systemId] = change.machineToken;
       }
-      return accepted;
+      const order = systemIds === 'all' ? ids : systemIds;
+      accepted.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+      return { accepted, machineTokens };
     });
   }
 
   async acquire(constraints: AcquireConstraints, actor: UserActor): Promise<NodeRecord> {
     const owner = { id: actor.user.id, username: actor.user.username };
-    return this.transaction(async (em) => {
-      const where = {
-        status: 'ready' as const,
-        ...(constraints.systemId ? { systemId: constraints.systemId } : {}),
-        ...(constraints.architecture ? { architecture: constraints.architecture } : {}),
-      };
+    const clauses = describeConstraints(constraints);
+    const where = clauses.map((clause) => clause.sql).join(' and ');
+    const params = clauses.flatMap((clause) => clause.params);
+    return this.transaction(async (tx) => {
       // Claim the first match with an update conditional on it still being ready; a claim lost to
       // another writer (possible only with several connections) moves on to the next candidate.
       for (let attempt = 0; attempt < 8; attempt++) {
-        const candidate = await em.findOne(NodeEntity, where, { orderBy: { id: 'asc' }, populate: POPULATE });
-        if (!candidate) break;
-        const now = new Date();
-        const affected = await em.nativeUpdate(
-          NodeEntity,
-          { id: candidate.id, status: 'ready' },
-          { status: 'allocated', owner: owner.id, updatedAt: now },
+        const [candidate] = await this.select<{ id: number }>(
+          tx,
+          `select n.id from node n where n.status = 'ready'${where ? ` and ${where}` : ''} order by n.id limit 1${claimRowClause(tx.em)}`,
+          params,
         );
-        if (affected === 0) {
-          em.clear();
+        if (!candidate) break;
+        const node = await tx.em.findOneOrFail(NodeEntity, { id: candidate.id }, { populate: POPULATE });
+        if (node.status !== 'ready') {
+          tx.em.clear();
           continue;
         }
-        await this.recordEvent(em, candidate, 'acquire', 'ready', 'allocated', actor, now);
-        return { ...toRecord(candidate), status: 'allocated', owner: owner.username, updatedAt: now };
+        return (await this.move(tx, node, 'acquire', actor, { owner })).node;
       }
-      throw await this.explainNoMatch(em, constraints);
+      if (constraints.systemId) {
+        const named = await tx.em.findOne(NodeEntity, { systemId: constraints.systemId }, { populate: ['owner'] });
+        if (!named) throw new NotFoundError('node', constraints.systemId);
+        if (named.status !== 'ready') {
+          const holder = (named.owner as UserRow | null)?.username;
+          throw new ConflictError(`node ${named.systemId} is ${named.status}${holder ? ` (owned by ${holder})` : ''}, not ready`, {
+            systemId: named.systemId,
+            status: named.status,
+          });
+        }
+      }
+      throw new ConflictError(await explainNoMatch(clauses, (sql, values) => this.select(tx, sql, values)));
     });
   }
 
-  /** Says why no ready node matched: the opaque "no machine matches" helps nobody. */
-  private async explainNoMatch(em: EntityManager, constraints: AcquireConstraints): Promise<Error> {
-    if (constraints.systemId) {
-      const node = await em.findOne(NodeEntity, { systemId: constraints.systemId }, { populate: ['owner'] });
-      if (!node) return new NotFoundError('node', constraints.systemId);
-      if (node.status !== 'ready') {
-        const owner = (node.owner as UserRow | null)?.username;
-        return new ConflictError(
-          `node ${node.systemId} is ${node.status}${owner ? ` (owned by ${owner})` : ''}, not ready`,
-          { systemId: node.systemId, status: node.status },
-        );
-      }
-      return new ConflictError(
-        `node ${node.systemId} is ready but its architecture is ${node.architecture}, not ${constraints.architecture}`,
-      );
-    }
-    const counts = await em
-      .createQueryBuilder(NodeEntity)
-      .select(['status', 'architecture', raw('count(*) as count')])
-      .groupBy(['status', 'architecture'])
-      .execute<{ status: NodeStatus; architecture: string; count: number }[]>('all', false);
-    const total = (filter: (row: (typeof counts)[number]) => boolean) =>
-      counts.filter(filter).reduce((sum, row) => sum + Number(row.count), 0);
-    const ready = total((row) => row.status === 'ready');
-    if (!constraints.architecture) {
-      const summary = counts.length
-        ? ` (${summarize(counts.map((row) => ({ status: row.status, count: Number(row.count) })))})`
-        : '';
-      return new ConflictError(`no ready node to acquire: ${total(() => true)} nodes in all${summary}`);
-    }
-    const arch = constraints.architecture;
-    const sameArch = counts.filter((row) => row.architecture === arch);
-    const busy = sameArch.length ? `; ${arch} nodes: ${summarize(sameArch.map((row) => ({ status: row.status, count: Number(row.count) })))}` : `; there are no ${arch} nodes at all`;
-    return new ConflictError(`no ready node with architecture ${arch}: ${ready} ready node(s) have other architectures${busy}`);
+  private select<T>(tx: Tx, sql: string, params: unknown[]): Promise<T[]> {
+    return tx.em.getConnection().execute<T[]>(sql, params, 'all', tx.em.getTransactionContext());
   }
 
-  async release(systemId: string, actor: UserActor): Promise<NodeRecord> {
-    return this.transaction(async (em) => {
-      const node = await this.load(em, systemId);
-      if (node.status === 'ready') return toRecord(node);
-      const owner = node.owner as UserRow | null;
-      if (node.status === 'allocated' && actor.user.role !== 'admin' && owner?.id !== actor.user.id) {
+  async act(systemId: string, action: SimpleNodeAction, actor: UserActor, comment?: string): Promise<NodeChange> {
+    return this.transaction(async (tx) => {
+      const node = await this.load(tx.em, systemId);
+      // Releasing a node that is already ready (or on its way there) changes nothing.
+      if (action === 'release' && (node.status === 'ready' || node.status === 'releasing')) return { node: toRecord(node) };
+      nextStatus(node.status, action, systemId, this.settings.policy);
+      const owner = (node.owner as UserRow | null)?.username ?? null;
+      assertMayTakeAction(action, actor.user, owner, systemId);
+      const details = comment ? { comment } : null;
+      const message = action === 'markBroken' || action === 'abort' ? (comment ?? `${action} by ${actor.user.username}`) : (comment ?? null);
+      const change = await this.move(tx, node, action, actor, { statusMessage: message }, details);
+      if (action === 'release' && this.settings.eraseDelayMs === 0) {
+        // Nothing to wait for: erasing is simulated, so the release completes in the same transaction.
+        return this.move(tx, node, 'finishRelease', { kind: 'system', task: 'erase' }, { owner: null }, null, change.node.status);
+      }
+      return change;
+    });
+  }
+
+  async delete(systemId: string, actor: UserActor): Promise<void> {
+    await this.transaction(async (tx) => {
+      const node = await this.load(tx.em, systemId);
+      nextStatus(node.status, 'delete', systemId, this.settings.policy);
+      assertMayTakeAction('delete', actor.user, null, systemId);
+      const affected = await tx.em.nativeDelete(NodeEntity, { id: node.id, status: node.status });
+      if (affected === 0) throw new ConflictError(`node ${systemId} changed while it was being deleted; try again`);
+      await this.recordEvent(tx, node, 'delete', node.status, null, actor, this.now(), { hostname: node.hostname });
+    });
+  }
+
+  async update(change: NodeUpdate, actor: UserActor): Promise<NodeRecord> {
+    return this.transaction(async (tx) => {
+      const { em } = tx;
+      const node = await this.load(em, change.systemId);
+      const owner = (node.owner as UserRow | null)?.username ?? null;
+      const isAdmin = actor.user.role === 'admin';
+      const adminOnly = (['powerType', 'powerParameters', 'zone', 'pool'] as const).filter((field) => change[field] !== undefined);
+      if (!isAdmin && owner !== actor.user.username) {
+        throw new ForbiddenError(`only the owner of node ${change.systemId} or an admin may update it`);
+      }
+      if (!isAdmin && adminOnly.length) throw new ForbiddenError(`only an admin may change ${adminOnly.join(', ')}`);
+
+      const changed: string[] = [];
+      if (change.hostname !== undefined && change.hostname !== node.hostname) {
+        const holder = await em.findOne(NodeEntity, { hostname: change.hostname }, { fields: ['systemId'] });
+        if (holder) throw new ConflictError(`hostname '${change.hostname}' is taken by node ${holder.systemId}`);
+        node.hostname = change.hostname;
+        changed.push('hostname');
+      }
+      if (change.powerType !== undefined) {
+        node.powerType = change.powerType;
+        changed.push('powerType');
+      }
+      if (change.powerParameters !== undefined) {
+        node.powerParameters = change.powerParameters;
+        changed.push('powerParameters');
+      }
+      for (const [field, entity] of [
+        ['zone', ZoneEntity],
+        ['pool', PoolEntity],
+      ] as const) {
+        const name = change[field];
+        if (name === undefined) continue;
+        const label = name === null ? null : await em.findOne(entity, { name });
+        if (name !== null && !label) throw new NotFoundError(field, name);
+        node[field] = label as never;
+        changed.push(field);
+      }
+      if (change.tags !== undefined) {
+        const names = [...new Set(change.tags)];
+        const tags = names.length ? await em.find(TagEntity, { name: { $in: names } }) : [];
+        const missing = names.filter((name) => !tags.some((tag) => tag.name === name));
+        if (missing.length) throw new NotFoundError('tag', missing.join(', '));
+        node.tags.set(tags);
+        changed.push('tags');
+      }
+      if (changed.length === 0) return toRecord(node);
+      node.updatedAt = this.now();
+      try {
+        await em.flush();
+      } catch (error) {
+        throw asConflict(error, `hostname '${change.hostname}' was taken at the same moment`);
+      }
+      await this.recordEvent(tx, node, 'update', null, null, actor, node.updatedAt, { changed });
+      return toRecord(node);
+    });
+  }
+
+  async annotate(systemId: string, annotations: Record<string, string | null>, actor: UserActor): Promise<NodeRecord> {
+    return this.transaction(async (tx) => {
+      const node = await this.load(tx.em, systemId);
+      const owner = (node.owner as UserRow | null)?.username ?? null;
+      if (owner !== actor.user.username) {
         throw new ForbiddenError(
-          `node ${systemId} is owned by ${owner?.username ?? 'nobody'}; only its owner or an admin may release it`,
+          owner ? `only the owner of node ${systemId} (${owner}) may annotate it` : `node ${systemId} has no owner to annotate it`,
         );
       }
-      return this.transition(em, node, 'release', actor, null);
+      const next = { ...node.annotations };
+      for (const [key, value] of Object.entries(annotations)) {
+        if (value === null) delete next[key];
+        else next[key] = value;
+      }
+      if (Object.keys(next).length > 64) throw new ConflictError('a node may hold at most 64 annotations');
+      const now = this.now();
+      await tx.em.nativeUpdate(NodeEntity, { id: node.id }, { annotations: next, updatedAt: now });
+      await this.recordEvent(tx, node, 'annotate', null, null, actor, now, { keys: Object.keys(annotations) });
+      return { ...toRecord(node), annotations: next, updatedAt: now };
     });
   }
-}
 
-function summarize(rows: { status: string; count: number }[]): string {
-  const byStatus = new Map<string, number>();
-  for (const row of rows) byStatus.set(row.status, (byStatus.get(row.status) ?? 0) + row.count);
-  return [...byStatus].map(([status, count]) => `${count} ${status}`).join(', ');
+  // The machine's own reports -------------------------------------------------------------------
+
+  /** The node a per-node token belongs to; a wrong token is recorded as a failed attempt on the node. */
+  private async machineNode(tx: Tx, token: string, systemId: string): Promise<NodeRow> {
+    const node = await tx.em.findOne(NodeEntity, { systemId, machineTokenHash: hashToken(token) }, { populate: POPULATE });
+    if (node) return node;
+    throw new UnauthenticatedError(`invalid or expired machine token for node ${systemId}`);
+  }
+
+  private async recordFailedMachineAuth(systemId: string, type: string): Promise<void> {
+    await this.transaction(async (tx) => {
+      const node = await tx.em.findOne(NodeEntity, { systemId }, { fields: ['id', 'systemId'] });
+      if (node) await this.recordEvent(tx, node, 'auth_failed', null, null, { kind: 'machine', systemId }, this.now(), { report: type });
+    });
+  }
+
+  private async report<T>(systemId: string, type: string, work: (tx: Tx, node: NodeRow) => Promise<T>, token: string): Promise<T> {
+    try {
+      return await this.transaction(async (tx) => work(tx, await this.machineNode(tx, token, systemId)));
+    } catch (error) {
+      if (error instanceof UnauthenticatedError) await this.recordFailedMachineAuth(systemId, type);
+      throw error;
+    }
+  }
+
+  async reportCommissioning(token: string, report: CommissioningReport): Promise<NodeRecord> {
+    return this.report(
+      report.systemId,
+      'commissioning',
+      async (tx, node) => {
+        const actor: Actor = { kind: 'machine', systemId: node.systemId };
+        const failing = report.tests.filter((test) => !test.passed).map((test) => test.name);
+        const details = { tests: report.tests.map((test) => ({ name: test.name, passed: test.passed })) };
+        if (report.result === 'passed') {
+          return (await this.move(tx, node, 'passCommissioning', actor, { hardware: report.hardware ?? null }, details)).node;
+        }
+        const reason = report.reason ?? (failing.length ? `failing tests: ${failing.join(', ')}` : 'commissioning failed');
+        return (
+          await this.move(tx, node, 'failCommissioning', actor, { statusMessage: reason, ...(report.hardware ? { hardware: report.hardware } : {}) }, {
+            ...details,
+            reason,
+          })
+        ).node;
+      },
+      token,
+    );
+  }
+
+  async reportDeployment(token: string, report: DeploymentReport): Promise<NodeRecord> {
+    return this.report(
+      report.systemId,
+      'deployment',
+      async (tx, node) => {
+        const actor: Actor = { kind: 'machine', systemId: node.systemId };
+        if (report.result === 'passed') return (await this.move(tx, node, 'passDeployment', actor)).node;
+        const reason = report.reason ?? 'deployment failed';
+        return (await this.move(tx, node, 'failDeployment', actor, { statusMessage: reason }, { reason })).node;
+      },
+      token,
+    );
+  }
+
+  // The server's periodic work ------------------------------------------------------------------
+
+  async sweep(now: Date = this.now()): Promise<number> {
+    const due = await this.orm.em
+      .fork()
+      .find(NodeEntity, { status: { $in: ['commissioning', 'releasing'] }, statusDeadline: { $lte: now } }, { fields: ['systemId'] });
+    let moved = 0;
+    for (const { systemId } of due) {
+      try {
+        await this.transaction(async (tx) => {
+          const node = await tx.em.findOne(NodeEntity, { systemId, statusDeadline: { $lte: now } }, { populate: POPULATE });
+          if (!node) return;
+          if (node.status === 'commissioning') {
+            const minutes = Math.round(this.settings.commissioningTimeoutMs / 60_000);
+            const reason = `commissioning timed out: no report within ${minutes} minute(s)`;
+            await this.move(tx, node, 'failCommissioning', { kind: 'system', task: 'commissioning-timeout' }, { statusMessage: reason }, { reason });
+          } else if (node.status === 'releasing') {
+            await this.move(tx, node, 'finishRelease', { kind: 'system', task: 'erase' }, { owner: null });
+          } else {
+            return;
+          }
+          moved += 1;
+        });
+      } catch (error) {
+        // Another worker (or a person) moved the node first: that is the point of the conditional update.
+        if (!(error instanceof ConflictError)) throw error;
+      }
+    }
+    return moved;
+  }
 }

@@ -226,7 +226,13 @@ describe('the other input schemas', () => {
 
   it('acquireInputSchema takes optional constraints', () => {
     expect(acquireInputSchema.parse(undefined)).toEqual({});
-    expect(acquireInputSchema.parse({ architecture: 'arm64/generic' })).toEqual({ architecture: 'arm64/generic' });
+    expect(acquireInputSchema.parse({ architecture: 'arm64/generic' })).toEqual({ architecture: ['arm64/generic'] });
+    expect(acquireInputSchema.parse({ architecture: ['arm64/generic', 'amd64/generic'] })).toEqual({
+      architecture: ['arm64/generic', 'amd64/generic'],
+    });
+    expect(acquireInputSchema.parse({ notInZone: 'rack-1' })).toEqual({ notInZone: ['rack-1'] });
+    expect(acquireInputSchema.safeParse({ architecture: [] }).success).toBe(false);
+    expect(acquireInputSchema.safeParse({ architecture: 'sparc/generic' }).success).toBe(false);
     expect(acquireInputSchema.safeParse({ owner: 'me' }).success).toBe(false);
   });
 });

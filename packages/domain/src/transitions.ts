@@ -1,31 +1,176 @@
 import { InvalidTransitionError } from './errors.js';
-import type { NodeStatus } from './status.js';
+import { NODE_STATUSES, type NodeStatus } from './status.js';
 
 /**
- * The single source of truth for the node lifecycle: which action moves a node
- * from which statuses to which status. Enlistment is not here: it creates the
- * node (declared when anonymous, ready when a user enlists it).
+ * Who may take an action: `admin`; `owner` (the node's owner, or an admin); `user` (any signed-in
+ * user); `machine` (the node itself, with its per-node token); `system` (the server's own workers).
+ */
+export type ActionActor = 'admin' | 'owner' | 'user' | 'machine' | 'system';
+
+export interface TransitionRule {
+  /** What the action does, for docs and the admin app. */
+  readonly description: string;
+  readonly actor: ActionActor;
+  /** From-status → to-status; `null` means the node is deleted. */
+  readonly edges: Readonly<Partial<Record<NodeStatus, NodeStatus | null>>>;
+  /** With the commissioning policy on, the action leads to `commissioning` instead of `ready`. */
+  readonly commissionsWhenEnabled?: boolean;
+}
+
+/**
+ * The single source of truth for the node lifecycle. The API, the SDK's types, the admin app
+ * and the README's state table are derived from it. Enlistment is not here: it creates the
+ * node (declared when anonymous; ready — or commissioning — when a user enlists it).
  */
 export const TRANSITIONS = {
-  accept: { from: ['declared'], to: 'ready', description: 'A user approves a self-enlisted node.' },
-  acquire: { from: ['ready'], to: 'allocated', description: 'A user takes a ready node and becomes its owner.' },
-  release: { from: ['allocated'], to: 'ready', description: 'The owner (or an admin) gives the node back.' },
-} as const satisfies Record<string, { from: readonly NodeStatus[]; to: NodeStatus; description: string }>;
+  accept: {
+    description: 'Approve a self-enlisted machine.',
+    actor: 'admin',
+    edges: { declared: 'ready' },
+    commissionsWhenEnabled: true,
+  },
+  commission: {
+    description: 'Boot the machine into commissioning to inventory and test its hardware (wipes nothing but its state).',
+    actor: 'admin',
+    edges: { ready: 'commissioning', failed_commissioning: 'commissioning', broken: 'commissioning' },
+  },
+  passCommissioning: {
+    description: 'The machine reports its hardware and passing tests.',
+    actor: 'machine',
+    edges: { commissioning: 'ready' },
+  },
+  failCommissioning: {
+    description: 'The machine reports failing tests, or does not report in time.',
+    actor: 'machine',
+    edges: { commissioning: 'failed_commissioning' },
+  },
+  abort: {
+    description: 'Stop commissioning or deployment.',
+    actor: 'owner',
+    edges: { commissioning: 'failed_commissioning', deploying: 'allocated' },
+  },
+  acquire: {
+    description: 'Take a ready machine; the caller becomes its owner.',
+    actor: 'user',
+    edges: { ready: 'allocated' },
+  },
+  deploy: {
+    description: 'Install an operating system on an acquired machine.',
+    actor: 'owner',
+    edges: { allocated: 'deploying' },
+  },
+  passDeployment: {
+    description: 'The machine reports a finished deployment.',
+    actor: 'machine',
+    edges: { deploying: 'deployed' },
+  },
+  failDeployment: {
+    description: 'The machine reports a failed deployment.',
+    actor: 'machine',
+    edges: { deploying: 'failed_deployment' },
+  },
+  release: {
+    description: 'Give the machine back; its disks are erased and it becomes ready.',
+    actor: 'owner',
+    edges: { allocated: 'releasing', deployed: 'releasing', failed_deployment: 'releasing' },
+  },
+  finishRelease: {
+    description: 'Erasing is done.',
+    actor: 'system',
+    edges: { releasing: 'ready' },
+  },
+  markBroken: {
+    description: 'Take the machine out of service with a comment.',
+    actor: 'owner',
+    edges: {
+      commissioning: 'broken',
+      failed_commissioning: 'broken',
+      ready: 'broken',
+      allocated: 'broken',
+      deploying: 'broken',
+      deployed: 'broken',
+      failed_deployment: 'broken',
+    },
+  },
+  markFixed: {
+    description: 'Return a broken machine to service.',
+    actor: 'admin',
+    edges: { broken: 'ready' },
+  },
+  retire: {
+    description: 'Take the machine out of service for good.',
+    actor: 'admin',
+    edges: { declared: 'retired', failed_commissioning: 'retired', ready: 'retired', broken: 'retired' },
+  },
+  delete: {
+    description: 'Forget the machine (never one that is allocated or deployed).',
+    actor: 'admin',
+    edges: {
+      declared: null,
+      commissioning: null,
+      failed_commissioning: null,
+      ready: null,
+      broken: null,
+      retired: null,
+    },
+  },
+} as const satisfies Record<string, TransitionRule>;
 
 export type NodeAction = keyof typeof TRANSITIONS;
 export const NODE_ACTIONS = Object.keys(TRANSITIONS) as NodeAction[];
 
-/** The actions allowed from a status, in table order. */
-export function allowedActions(status: NodeStatus): NodeAction[] {
-  return NODE_ACTIONS.filter((action) => (TRANSITIONS[action].from as readonly NodeStatus[]).includes(status));
+/** Actions a person starts (from the API, the admin app or the CLI), as opposed to the machine or the server. */
+export const USER_ACTIONS = NODE_ACTIONS.filter((action) => {
+  const actor: ActionActor = TRANSITIONS[action].actor;
+  return actor !== 'machine' && actor !== 'system';
+});
+
+/** Policy settings that change where a transition leads. */
+export interface LifecyclePolicy {
+  /** METALYARD_COMMISSIONING=on: accepting or enlisting a machine starts commissioning. */
+  commissioning: boolean;
+}
+export const DEFAULT_POLICY: LifecyclePolicy = { commissioning: false };
+
+function edge(status: NodeStatus, action: NodeAction): NodeStatus | null | undefined {
+  return (TRANSITIONS[action].edges as Partial<Record<NodeStatus, NodeStatus | null>>)[status];
 }
 
 export function canTransition(status: NodeStatus, action: NodeAction): boolean {
-  return (TRANSITIONS[action].from as readonly NodeStatus[]).includes(status);
+  return edge(status, action) !== undefined;
 }
 
-/** The status `action` leads to from `status`, or an InvalidTransitionError naming what is allowed. */
-export function nextStatus(status: NodeStatus, action: NodeAction, systemId?: string): NodeStatus {
-  if (!canTransition(status, action)) throw new InvalidTransitionError(action, status, allowedActions(status), systemId);
-  return TRANSITIONS[action].to;
+/** The actions allowed from a status, in table order. */
+export function allowedActions(status: NodeStatus, among: readonly NodeAction[] = NODE_ACTIONS): NodeAction[] {
+  return among.filter((action) => canTransition(status, action));
+}
+
+/**
+ * The status `action` leads to from `status` (null: the node is deleted), or an
+ * InvalidTransitionError naming the current state and the actions a person may take from it.
+ */
+export function nextStatus(
+  status: NodeStatus,
+  action: NodeAction,
+  systemId?: string,
+  policy: LifecyclePolicy = DEFAULT_POLICY,
+): NodeStatus | null {
+  const target = edge(status, action);
+  if (target === undefined) throw new InvalidTransitionError(action, status, allowedActions(status, USER_ACTIONS), systemId);
+  const rule: TransitionRule = TRANSITIONS[action];
+  return rule.commissionsWhenEnabled && policy.commissioning && target === 'ready' ? 'commissioning' : target;
+}
+
+/** Where a user's enlistment lands: trusted, so ready — or commissioning when that policy is on. */
+export function trustedEnlistStatus(policy: LifecyclePolicy = DEFAULT_POLICY): NodeStatus {
+  return policy.commissioning ? 'commissioning' : 'ready';
+}
+
+/** Every edge of the table, for docs and tests: [action, from, to]. */
+export function transitionEdges(): [NodeAction, NodeStatus, NodeStatus | null][] {
+  return NODE_ACTIONS.flatMap((action) =>
+    NODE_STATUSES.filter((status) => canTransition(status, action)).map(
+      (status) => [action, status, edge(status, action) as NodeStatus | null] as [NodeAction, NodeStatus, NodeStatus | null],
+    ),
+  );
 }

@@ -1,4 +1,4 @@
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
 import type { AppRouter, ErrorData, RouterInputs, RouterOutputs } from '@metalyard/api';
 
 export type { AppRouter, ErrorData, RouterInputs, RouterOutputs };
@@ -8,7 +8,12 @@ export type Node = RouterOutputs['protected']['nodes']['get'];
 export type NodeStatus = Node['status'];
 export type Architecture = Node['architecture'];
 export type NodePage = RouterOutputs['protected']['nodes']['list'];
+export type NodeEvent = RouterOutputs['protected']['events']['list']['items'][number];
 export type EnlistInput = RouterInputs['enlist'];
+export type AcquireConstraints = RouterInputs['protected']['nodes']['acquire'];
+
+/** The EventSource constructor used for live events (Node 20 has none: pass the `eventsource` package's). */
+export type EventSourceConstructor = new (url: string, init?: EventSourceInit) => EventSource;
 
 export interface MetalyardClientOptions {
   /** The server's base URL, e.g. http://127.0.0.1:5240 (the API is at `${url}/trpc`). */
@@ -21,22 +26,40 @@ export interface MetalyardClientOptions {
   fetch?: typeof globalThis.fetch;
   /** Calls made in the same tick travel in one HTTP request (default: up to 20). */
   maxBatchSize?: number;
+  /** For subscriptions (`protected.events.onChange`) where there is no global EventSource. */
+  EventSource?: EventSourceConstructor;
 }
 
-/** A typed client for the whole Metalyard API, e.g. `client.protected.nodes.get.query({ systemId })`. */
+/**
+ * A typed client for the whole Metalyard API, e.g. `client.protected.nodes.get.query({ systemId })`.
+ * Queries and mutations go over HTTP (batched); subscriptions over server-sent events, with the
+ * token as a connection parameter because EventSource cannot send headers.
+ */
 export function createMetalyardClient(options: MetalyardClientOptions) {
   const base = options.url.replace(/\/+$/, '');
-  const tokenOf = typeof options.token === 'function' ? options.token : () => options.token;
+  const token = options.token;
+  const tokenOf = typeof token === 'function' ? token : () => token;
   return createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({
-        url: `${base}/trpc`,
-        maxItems: options.maxBatchSize ?? 20,
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-        headers: () => {
-          const token = tokenOf();
-          return { ...options.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) };
-        },
+      splitLink({
+        condition: (operation) => operation.type === 'subscription',
+        true: httpSubscriptionLink({
+          url: `${base}/trpc`,
+          ...(options.EventSource ? { EventSource: options.EventSource } : {}),
+          connectionParams: () => {
+            const current = tokenOf();
+            return current ? { token: current } : {};
+          },
+        }),
+        false: httpBatchLink({
+          url: `${base}/trpc`,
+          maxItems: options.maxBatchSize ?? 20,
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+          headers: () => {
+            const current = tokenOf();
+            return { ...options.headers, ...(current ? { authorization: `Bearer ${current}` } : {}) };
+          },
+        }),
       }),
     ],
   });

@@ -20,7 +20,20 @@ export async function main(): Promise<NodeStatus> {
   const client = createMetalyardClient({ url: 'http://127.0.0.1:5240', token: 'mly_example' });
   const node = await client.protected.nodes.get.query({ systemId: 'abcdef' });
   const notAny: IsAny<typeof node.status> = false;
-  const union: Equal<typeof node.status, 'declared' | 'ready' | 'allocated'> = true;
+  const union: Equal<
+    typeof node.status,
+    | 'declared'
+    | 'commissioning'
+    | 'failed_commissioning'
+    | 'ready'
+    | 'allocated'
+    | 'deploying'
+    | 'deployed'
+    | 'failed_deployment'
+    | 'releasing'
+    | 'broken'
+    | 'retired'
+  > = true;
   const sameNode: Equal<typeof node, Node> = true;
   // @ts-expect-error a status outside the union is refused
   const bogus: typeof node.status = 'bogus';
@@ -28,7 +41,8 @@ export async function main(): Promise<NodeStatus> {
   await client.enlist.mutate({ architecture: 'vax/generic', macAddresses: ['aa:bb:cc:dd:ee:ff'] });
   const input: RouterInputs['enlist'] = { architecture: 'amd64/generic', macAddresses: ['aa:bb:cc:dd:ee:ff'] };
   const page: RouterOutputs['protected']['nodes']['list'] = await client.protected.nodes.list.query({ limit: 10 });
-  void [notAny, union, sameNode, bogus, input, page];
+  const perStatus: Record<NodeStatus, number> = page.counts;
+  void [notAny, union, sameNode, bogus, input, page, perStatus];
   return node.status;
 }
 `;
@@ -98,7 +112,7 @@ it('really checks: a consumer that misuses a status fails to compile', () => {
   } catch (error) {
     output = String((error as { stdout?: Buffer }).stdout);
   }
-  expect(output).toMatch(/index\.ts\(\d+,\d+\): error TS2322: Type '"ready" \| "declared" \| "allocated"'|error TS2322/);
+  expect(output).toMatch(/index\.ts\(\d+,\d+\): error TS2322: Type '.*"retired".*' is not assignable to type '"declared"'/);
   expect(output).toContain('index.ts(');
   writeFileSync(join(consumer, 'index.ts'), CONSUMER);
 }, 120_000);

@@ -1,17 +1,38 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { login } from '../procedures/auth/login.js';
+import { logout } from '../procedures/auth/logout.js';
+import { me } from '../procedures/auth/me.js';
 import { anonymousEnlist, trustedEnlist } from '../procedures/enlist.js';
+import { reportCommissioning } from '../procedures/machine/report-commissioning.js';
+import { reportDeployment } from '../procedures/machine/report-deployment.js';
 import { createCallerFactory, router } from '../trpc.js';
+import { eventsRouter } from './events/_router.js';
+import { labelRouter } from './labels/_router.js';
 import { nodesRouter } from './nodes/_router.js';
+import { tokensRouter } from './tokens/_router.js';
+import { usersRouter } from './users/_router.js';
 
 /**
- * The whole API. Public procedures sit at the top; everything under `protected` needs a
- * bearer token, so the same name (`enlist`) means anonymous there and trusted here.
+ * The whole API. Public procedures sit at the top (a machine enlisting itself, a person signing
+ * in), the machine's own reports under `machine` (per-node token), and everything under
+ * `protected` needs a user's bearer token — so `enlist` lands declared and `protected.enlist` ready.
+ * Who may call what is the ACCESS table in access.ts.
  */
 export const appRouter = router({
   enlist: anonymousEnlist,
+  auth: router({ login }),
+  machine: router({ reportCommissioning, reportDeployment }),
   protected: router({
     enlist: trustedEnlist,
+    me,
+    auth: router({ logout }),
     nodes: nodesRouter,
+    events: eventsRouter,
+    tags: labelRouter('tag'),
+    zones: labelRouter('zone'),
+    pools: labelRouter('pool'),
+    tokens: tokensRouter,
+    users: usersRouter,
   }),
 });
 

@@ -1,7 +1,8 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
-import type { Architecture, NodeStatus, PowerParameters, PowerType } from '@metalyard/domain';
+import type { Architecture, Hardware, NodeStatus, PowerParameters, PowerType } from '@metalyard/domain';
 import { UserEntity } from './user.js';
 import { MacAddressEntity } from './mac-address.js';
+import { PoolEntity, TagEntity, ZoneEntity } from './label.js';
 
 export const NodeEntity = defineEntity({
   name: 'Node',
@@ -16,7 +17,20 @@ export const NodeEntity = defineEntity({
     powerType: p.string().length(32).$type<PowerType>(),
     powerParameters: p.json<PowerParameters>(),
     owner: () => p.manyToOne(UserEntity).nullable().deleteRule('set null'),
+    zone: () => p.manyToOne(ZoneEntity).nullable().deleteRule('set null'),
+    pool: () => p.manyToOne(PoolEntity).nullable().deleteRule('set null'),
+    tags: () => p.manyToMany(TagEntity).pivotTable('node_tag').joinColumn('node_id').inverseJoinColumn('tag_id'),
     macAddresses: () => p.oneToMany(MacAddressEntity).mappedBy('node'),
+    /** Facts from commissioning; cpuCount and memoryMb are columns too, for acquire constraints. */
+    hardware: p.json<Hardware>().nullable(),
+    cpuCount: p.integer().nullable(),
+    memoryMb: p.integer().nullable(),
+    annotations: p.json<Record<string, string>>(),
+    statusMessage: p.text().nullable(),
+    /** When the current status times out (commissioning) or completes (erasing), for the sweeper. */
+    statusDeadline: p.datetime().nullable().index(),
+    /** SHA-256 of the per-node token issued when commissioning or deployment starts. */
+    machineTokenHash: p.string().length(64).nullable().unique(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   }),

@@ -1,0 +1,12 @@
+import { deleteOutputSchema, getNodeInputSchema } from '@metalyard/domain';
+import { protectedProcedure } from '../../trpc.js';
+
+/** Forgets a node (admin; never one that is allocated or deployed). Its events stay. */
+export const deleteNode = protectedProcedure
+  .meta({ openapi: { method: 'DELETE', path: '/v1/nodes/{systemId}', tags: ['nodes'], summary: 'Forget a node (admin)', protect: true } })
+  .input(getNodeInputSchema)
+  .output(deleteOutputSchema)
+  .mutation(async ({ ctx, input }) => {
+    await ctx.services.nodes.delete(input.systemId, ctx.actor);
+    return { deleted: input.systemId };
+  });
