@@ -2,27 +2,52 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { MikroORM, SqliteDriver } from '@mikro-orm/sqlite';
 import { Migrator } from '@mikro-orm/migrations';
-import type { AuthStore, NodeStore } from '@metalyard/domain';
+import type { AuthStore, EventStore, LabelStore, NodeStore } from '@metalyard/domain';
 import { ENTITIES } from './entities/index.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { SqlAuthStore } from './auth-store.js';
-import { SqlNodeStore } from './node-store.js';
+import { EventBus } from './event-bus.js';
+import { SqlEventStore } from './event-store.js';
+import { SqlLabelStore } from './label-store.js';
+import { SqlNodeStore, type LifecycleSettings } from './node-store.js';
+import { PgEventBus, type BackgroundErrorHandler } from './pg-event-bus.js';
+import {
+  clientConfig,
+  describePostgresTarget,
+  initPostgresOrm,
+  isPostgresUrl,
+  migrateUnderLock,
+  postgresSettingsFromEnv,
+  postgresTarget,
+  type PostgresSettings,
+} from './postgres.js';
 
 export const DEFAULT_DATABASE_URL = './data/metalyard.sqlite';
 
 export interface DatabaseOptions {
-  /** A SQLite file path (optionally `sqlite:` or `file:` prefixed), or `:memory:`. Default: ./data/metalyard.sqlite */
+  /**
+   * A SQLite file path (optionally `sqlite:` or `file:` prefixed) or `:memory:`; or a PostgreSQL URL,
+   * `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`. Default: ./data/metalyard.sqlite
+   */
   url?: string;
   /** Log every SQL statement (never in production: statements may carry power parameters). */
   debug?: boolean;
+  /** Commissioning policy, timeouts and the clock. */
+  lifecycle?: Partial<LifecycleSettings>;
+  /** PostgreSQL only: pool size, statement timeout, TLS. Default: from METALYARD_DB_* (`postgresSettingsFromEnv`). */
+  postgres?: PostgresSettings;
+  /** Told about failures of background work that has no caller to throw to (relaying events between replicas). */
+  onBackgroundError?: BackgroundErrorHandler;
 }
 
 export interface Database {
-  readonly kind: 'sqlite';
-  /** Where the data lives, for logs: a file path or `:memory:`. */
+  readonly kind: 'sqlite' | 'postgresql';
+  /** Where the data lives, for logs: a file path, `:memory:`, or a PostgreSQL URL without its password. */
   readonly location: string;
   readonly orm: MikroORM;
   readonly nodes: NodeStore;
+  readonly events: EventStore;
+  readonly labels: LabelStore;
   readonly auth: AuthStore;
   /** The name of the newest applied migration. */
   readonly migration: string | null;
@@ -34,9 +59,7 @@ type SqliteConnection = { exec(sql: string, callback: (error: Error | null) => v
 /** Resolves a DATABASE_URL to a SQLite location, or explains why it cannot. */
 export function sqliteLocation(url: string | undefined): string {
   const value = url?.trim() || DEFAULT_DATABASE_URL;
-  if (/^postgres(ql)?:\/\//i.test(value)) {
-    throw new Error('DATABASE_URL names PostgreSQL, which this build does not support yet; use a SQLite file path');
-  }
+  if (isPostgresUrl(value)) throw new Error(`DATABASE_URL names PostgreSQL, not a SQLite file`);
   if (value === ':memory:') return value;
   const path = value.replace(/^sqlite:(\/\/)?/i, '').replace(/^file:(\/\/)?/i, '');
   if (!path) throw new Error(`DATABASE_URL '${value}' names no file`);
@@ -44,10 +67,65 @@ export function sqliteLocation(url: string | undefined): string {
 }
 
 /**
- * Opens (creating when needed) the database, applies the committed migrations and returns the stores.
- * SQLite runs in WAL mode with a busy timeout; each store method is one transaction.
+ * Opens the database named by `options.url` — PostgreSQL for a postgres:// URL, SQLite otherwise —
+ * applies the committed migrations and returns the stores. Each store method is one transaction.
  */
 export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
+  return isPostgresUrl(options.url) ? openPostgres(options.url!, options) : openSqlite(options);
+}
+
+interface Opened {
+  kind: Database['kind'];
+  location: string;
+  orm: MikroORM;
+  bus: EventBus;
+  close(): Promise<void>;
+}
+
+async function withStores({ kind, location, orm, bus, close }: Opened, options: DatabaseOptions): Promise<Database> {
+  const executed = await orm.getMigrator().getExecutedMigrations();
+  return {
+    kind,
+    location,
+    orm,
+    nodes: new SqlNodeStore(orm, bus, options.lifecycle),
+    events: new SqlEventStore(orm, bus),
+    labels: new SqlLabelStore(orm),
+    auth: new SqlAuthStore(orm),
+    migration: executed.at(-1)?.name ?? null,
+    close,
+  };
+}
+
+/**
+ * PostgreSQL, for several replicas on one database: a pool of connections, migrations applied by one
+ * replica under an advisory lock, and events relayed between replicas with LISTEN/NOTIFY.
+ */
+async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
+  const target = postgresTarget(url);
+  const settings = options.postgres ?? postgresSettingsFromEnv();
+  const config = clientConfig(target, settings);
+  const postgres = await initPostgresOrm(target, settings, options.debug ?? false);
+  // The stores are typed against @mikro-orm/sqlite's MikroORM, but use only the SQL layer (knex,
+  // AbstractSqlDriver) that both drivers share.
+  const orm = postgres as unknown as MikroORM;
+  try {
+    await migrateUnderLock(postgres, config);
+    const bus = new PgEventBus(config, orm, options.onBackgroundError ?? (() => undefined));
+    await bus.start();
+    const close = async () => {
+      await bus.close();
+      await orm.close(true);
+    };
+    return await withStores({ kind: 'postgresql', location: describePostgresTarget(target), orm, bus, close }, options);
+  } catch (error) {
+    await orm.close(true);
+    throw error;
+  }
+}
+
+/** SQLite, embedded: one connection in WAL mode with a busy timeout; events stay in this process. */
+async function openSqlite(options: DatabaseOptions): Promise<Database> {
   const location = sqliteLocation(options.url);
   if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
   const orm = await MikroORM.init({
@@ -75,16 +153,6 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
       },
     },
   });
-  const migrator = orm.getMigrator();
-  await migrator.up();
-  const executed = await migrator.getExecutedMigrations();
-  return {
-    kind: 'sqlite',
-    location,
-    orm,
-    nodes: new SqlNodeStore(orm),
-    auth: new SqlAuthStore(orm),
-    migration: executed.at(-1)?.name ?? null,
-    close: () => orm.close(true),
-  };
+  await orm.getMigrator().up();
+  return withStores({ kind: 'sqlite', location, orm, bus: new EventBus(), close: () => orm.close(true) }, options);
 }
