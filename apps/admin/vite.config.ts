@@ -1,0 +1,16 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+/** The server `pnpm start` runs; `pnpm --filter @metalyard/admin dev` proxies the API to it. */
+const API_SERVER = process.env.METALYARD_API_URL ?? 'http://127.0.0.1:5240';
+
+export default defineConfig({
+  plugins: [react()],
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  server: {
+    proxy: {
+      '/trpc': API_SERVER,
+      '/healthz': API_SERVER,
+    },
+  },
+});
