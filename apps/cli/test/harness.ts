@@ -1,0 +1,136 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const SERVER_DIST = fileURLToPath(new URL('../../server/dist/', import.meta.url));
+export const CLI_MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+export const ADMIN_TOKEN = 'cli-test-admin-token-0123456789abcdef0123';
+
+/** A scratch folder, removed by `remove()`. */
+export function scratchDir(): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), 'metalyard-cli-'));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export interface TestServer {
+  url: string;
+  databaseUrl: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** The real server (the built apps/server) on a fresh SQLite file, on any free port. */
+export function startServer(dir: string): Promise<TestServer> {
+  const databaseUrl = join(dir, 'metalyard.sqlite');
+  const child = spawn(process.execPath, [join(SERVER_DIST, 'main.js')], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, METALYARD_ADMIN_TOKEN: ADMIN_TOKEN },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const line = output.split('\n').find((candidate) => candidate.includes('"msg":"listening"'));
+      if (!line) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      child.stdout!.resume();
+      child.stderr!.resume();
+      resolve({
+        url: (JSON.parse(line) as { url: string }).url,
+        databaseUrl,
+        child,
+        stop: async () => {
+          child.kill('SIGTERM');
+          await exited;
+        },
+      });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+/** Runs the server's management command (createadmin, createuser) and returns the token it prints. */
+export async function manage(databaseUrl: string, ...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [join(SERVER_DIST, 'manage.js'), ...args], {
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+  });
+  return stdout.trim();
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  /** Variables added to the CLI's environment (which starts without any METALYARD_* or colour setting). */
+  env?: Record<string, string>;
+  /** Written to the CLI's stdin, which is then closed. */
+  input?: string;
+  /** The executable to run instead of `node dist/main.js` (the installed binary). */
+  command?: string;
+}
+
+function baseEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('METALYARD_') || name === 'NO_COLOR' || name === 'FORCE_COLOR' || name === 'XDG_CONFIG_HOME') delete env[name];
+  }
+  return env;
+}
+
+/** Runs the built CLI as a subprocess, as a user would. */
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const [command, commandArgs] = options.command ? [options.command, args] : [process.execPath, [CLI_MAIN, ...args]];
+  const child = spawn(command, commandArgs, { env: { ...baseEnv(), ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdin.end(options.input ?? '');
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A CLI bound to one config folder (XDG_CONFIG_HOME), so each test file has its own profiles. */
+export function cliIn(configHome: string, shared: Record<string, string> = {}) {
+  return (args: string[], options: CliOptions = {}) =>
+    runCli(args, { ...options, env: { XDG_CONFIG_HOME: configHome, ...shared, ...options.env } });
+}
+
+let macCounter = 0;
+/** A fresh MAC address, unique within the test file (the prefix keeps files apart). */
+export function nextMac(prefix: number): string {
+  macCounter += 1;
+  const hex = (prefix * 2 ** 32 + macCounter).toString(16).padStart(12, '0').slice(-12);
+  return hex.match(/../g)!.join(':');
+}
+
+/** The columns of each table line, split on runs of two or more spaces. */
+export function tableRows(stdout: string): string[][] {
+  return stdout.trimEnd().split('\n').map((line) => line.trim().split(/\s{2,}/));
+}
+
+/** The URL of a local port nothing listens on (it was free a moment ago). */
+export async function unreachableUrl(): Promise<string> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}

@@ -1,0 +1,223 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMetalyardClient } from '@metalyard/sdk';
+import { ADMIN_TOKEN, CLI_MAIN, cliIn, manage, nextMac, scratchDir, startServer, tableRows, type TestServer } from './harness.js';
+
+interface NodeJson {
+  systemId: string;
+  hostname: string;
+  status: string;
+  owner: string | null;
+  zone: string | null;
+  pool: string | null;
+  tags: string[];
+  annotations: Record<string, string>;
+  machineToken?: string;
+}
+
+const scratch = scratchDir();
+const configHome = join(scratch.path, 'config');
+const cli = cliIn(configHome);
+const mac = () => nextMac(0x0b);
+let server: TestServer;
+let userToken: string;
+
+beforeAll(async () => {
+  server = await startServer(scratch.path);
+  userToken = await manage(server.databaseUrl, 'createuser', '--username', 'alice');
+  expect((await cli(['login', 'admin', server.url, ADMIN_TOKEN])).code).toBe(0);
+});
+afterAll(async () => {
+  await server?.stop();
+  scratch.remove();
+});
+
+const asAlice = () => ({ env: { METALYARD_TOKEN: userToken } });
+async function json<T>(args: string[], options = {}): Promise<T> {
+  const result = await cli([...args, '--json'], options);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout) as T;
+}
+const enlistReady = (hostname: string) => json<NodeJson>(['enlist', '--arch', 'amd64/generic', '--mac', mac(), '--hostname', hostname]);
+
+describe('accept --all', () => {
+  it('accepts every declared node; without ids or --all it is a usage error', async () => {
+    const first = await json<NodeJson>(['enlist', '--anonymous', '--arch', 'amd64/generic', '--mac', mac()]);
+    const second = await json<NodeJson>(['enlist', '--anonymous', '--arch', 'amd64/generic', '--mac', mac()]);
+    const result = await json<{ accepted: string[] }>(['accept', '--all']);
+    expect(result.accepted.sort()).toEqual([first.systemId, second.systemId].sort());
+    expect((await cli(['accept', '--all'])).stdout).toBe('Nothing to accept.\n');
+    const neither = await cli(['accept']);
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toContain('name the nodes to accept, or give --all');
+  });
+});
+
+describe('node actions', () => {
+  it('deploy prints the node and its machine token once; abort brings it back to allocated', async () => {
+    const node = await enlistReady('deploy-1');
+    await json(['acquire', '--system-id', node.systemId], asAlice());
+    const deployed = await cli(['deploy', node.systemId], asAlice());
+    expect(deployed.code).toBe(0);
+    expect(tableRows(deployed.stdout)[1]?.slice(0, 3)).toEqual([node.systemId, 'deploy-1', 'deploying']);
+    expect(deployed.stdout).toMatch(/^Machine token \(shown once; hand it to the machine\): \S{20,}$/m);
+    const aborted = await json<NodeJson>(['abort', node.systemId, '--comment', 'wrong image'], asAlice());
+    expect(aborted).toMatchObject({ status: 'allocated', owner: 'alice' });
+    const again = await json<NodeJson>(['deploy', node.systemId], asAlice());
+    expect(again).toMatchObject({ status: 'deploying', machineToken: expect.any(String) });
+  });
+
+  it('a transition the state forbids is a conflict (exit 5) with the server’s message', async () => {
+    const node = await enlistReady('conflict-1');
+    const result = await cli(['deploy', node.systemId]);
+    expect(result.code).toBe(5);
+    expect(result.stderr).toMatch(new RegExp(`^metalyard: .*${node.systemId}.*ready.*\\n$`));
+    const asJson = await cli(['deploy', node.systemId, '--json']);
+    expect(JSON.parse(asJson.stderr)).toMatchObject({ error: { exitCode: 5, httpStatus: 409 } });
+  });
+
+  it('commission, mark-broken (a comment is required), mark-fixed, retire and delete', async () => {
+    const node = await enlistReady('cycle-1');
+    expect(await json<NodeJson>(['commission', node.systemId])).toMatchObject({ status: 'commissioning', machineToken: expect.any(String) });
+    expect(await json<NodeJson>(['abort', node.systemId])).toMatchObject({ status: 'failed_commissioning' });
+    const noComment = await cli(['mark-broken', node.systemId]);
+    expect(noComment.code).toBe(2);
+    expect(noComment.stderr).toContain("required option '--comment <text>' not specified");
+    const broken = await json<NodeJson & { statusMessage: string }>(['mark-broken', node.systemId, '--comment', 'fan died']);
+    expect(broken).toMatchObject({ status: 'broken', statusMessage: expect.stringContaining('fan died') });
+    const fixed = await cli(['mark-fixed', node.systemId]);
+    expect(tableRows(fixed.stdout)[1]?.[2]).toBe('ready');
+    const retired = await cli(['retire', node.systemId, '--comment', 'end of life']);
+    expect(retired.code).toBe(0);
+    expect(tableRows(retired.stdout)[1]?.[2]).toBe('retired');
+    expect((await cli(['delete', node.systemId])).stdout).toBe(`Deleted ${node.systemId}.\n`);
+    expect((await cli(['nodes', 'show', node.systemId])).code).toBe(4);
+  });
+
+  it('a user may not retire (403): exit 3 with the server’s message', async () => {
+    const node = await enlistReady('retire-denied');
+    const result = await cli(['retire', node.systemId], asAlice());
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/^metalyard: .*not an admin.*\n$/);
+  });
+});
+
+describe('update and annotate', () => {
+  it('changes hostname, zone, pool, tags and power; annotates as the owner', async () => {
+    await json(['zones', 'create', 'dc1']);
+    await json(['pools', 'create', 'gpu']);
+    await json(['tags', 'create', 'ssd']);
+    await json(['tags', 'create', 'fast']);
+    const node = await enlistReady('update-1');
+    const updated = await json<NodeJson>([
+      'update', node.systemId, '--hostname', 'update-2', '--zone', 'dc1', '--pool', 'gpu', '--tag', 'ssd', '--tag', 'fast',
+      '--power-type', 'ipmi', '--power-param', 'address=10.0.0.9',
+    ]);
+    expect(updated).toMatchObject({ hostname: 'update-2', zone: 'dc1', pool: 'gpu', tags: ['fast', 'ssd'], powerType: 'ipmi' });
+    const table = await cli(['update', node.systemId, '--zone', '', '--no-tags']);
+    expect(table.stdout).toMatch(/^zone\s+-$/m);
+    expect(table.stdout).toMatch(/^tags\s+-$/m);
+    expect((await cli(['update', node.systemId])).code).toBe(2);
+
+    await json(['acquire', '--system-id', node.systemId], asAlice());
+    const annotated = await cli(['annotate', node.systemId, 'owner.team=storage', 'ticket=OPS-1'], asAlice());
+    expect(annotated.stdout).toMatch(/^annotation\.owner\.team\s+storage$/m);
+    const removed = await json<NodeJson>(['annotate', node.systemId, 'ticket='], asAlice());
+    expect(removed.annotations).toEqual({ 'owner.team': 'storage' });
+  });
+});
+
+describe('tags, zones and pools', () => {
+  it('lists, creates, renames and deletes, in tables and JSON; changes take an admin', async () => {
+    expect((await cli(['zones', 'create', 'lab', '--description', 'the lab'])).stdout).toBe("Created zone 'lab'.\n");
+    const rows = tableRows((await cli(['zones', 'list'])).stdout);
+    expect(rows[0]).toEqual(['NAME', 'NODES', 'DESCRIPTION']);
+    expect(rows).toContainEqual(['lab', '0', 'the lab']);
+    expect(await json(['zones', 'update', 'lab', '--name', 'lab2'])).toMatchObject({ name: 'lab2', description: 'the lab' });
+    expect(await json(['zones', 'delete', 'lab2'])).toEqual({ deleted: 'lab2' });
+    expect((await cli(['zones', 'delete', 'lab2'])).code).toBe(4);
+    expect((await cli(['pools', 'create', 'nope'], asAlice())).code).toBe(3);
+    expect(await json<Array<{ name: string }>>(['pools', 'list'], asAlice())).toContainEqual(expect.objectContaining({ name: 'gpu' }));
+  });
+});
+
+describe('events', () => {
+  it('lists events with filters, in a table and JSON', async () => {
+    const node = await enlistReady('events-1');
+    const events = await json<Array<{ systemId: string; type: string; actor: string }>>(['events', '--system-id', node.systemId]);
+    expect(events).toEqual([expect.objectContaining({ systemId: node.systemId, type: 'enlist', actor: 'admin' })]);
+    const table = tableRows((await cli(['events', '--system-id', node.systemId, '--type', 'enlist'])).stdout);
+    expect(table[0]).toEqual(['ID', 'TIME', 'NODE', 'TYPE', 'CHANGE', 'ACTOR', 'DETAILS']);
+    expect(table[1]?.slice(2, 6)).toEqual([node.systemId, 'enlist', '- → ready', 'admin']);
+    expect(await json(['events', '--actor', 'nobody'])).toEqual([]);
+    expect((await cli(['events', '--since', 'yesterday-ish'])).code).toBe(2);
+  });
+
+  it('--follow prints an event another client causes, until interrupted', async () => {
+    const child = spawn(process.execPath, [CLI_MAIN, 'events', '--follow', '--json'], {
+      env: { ...process.env, XDG_CONFIG_HOME: configHome, METALYARD_URL: '', METALYARD_TOKEN: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+        if (stderr.includes('Following events')) resolve();
+      });
+      child.once('exit', () => reject(new Error(`events --follow exited early:\n${stderr}`)));
+    });
+    const other = createMetalyardClient({ url: server.url, token: userToken });
+    const node = await other.protected.enlist.mutate({ architecture: 'riscv64/generic', macAddresses: [mac()], hostname: 'followed-1' });
+    await expect.poll(() => stdout, { timeout: 30_000 }).toContain(node.systemId);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    const line = stdout.trim().split('\n').map((text) => JSON.parse(text) as { systemId: string; type: string; actor: string }).find((event) => event.systemId === node.systemId);
+    expect(line).toMatchObject({ type: 'enlist', actor: 'alice' });
+  });
+});
+
+describe('tokens, users, whoami, login --username, createadmin', () => {
+  it('creates a token shown once, lists and revokes it', async () => {
+    const created = await cli(['tokens', 'create', 'ci', '--expires-in-days', '30'], asAlice());
+    expect(created.stdout).toMatch(/^Token 'ci' \(id \d+\), expires \S+\. It is shown once; keep it now:\n\S{20,}\n$/);
+    const secret = created.stdout.trim().split('\n')[1]!;
+    expect((await cli(['whoami'], { env: { METALYARD_TOKEN: secret } })).stdout).toContain('alice (user)');
+    const tokens = await json<Array<{ id: number; name: string; current: boolean }>>(['tokens', 'list'], asAlice());
+    const ci = tokens.find((token) => token.name === 'ci')!;
+    expect(tableRows((await cli(['tokens', 'list'], asAlice())).stdout)[0]).toEqual(['ID', 'NAME', 'CREATED', 'EXPIRES', 'CURRENT']);
+    expect(await json(['tokens', 'revoke', String(ci.id)], asAlice())).toEqual({ revoked: true });
+    expect((await cli(['whoami'], { env: { METALYARD_TOKEN: secret } })).code).toBe(3);
+  });
+
+  it('manages users (admin only), and a user with a password logs in with --username', async () => {
+    const created = await cli(['users', 'create', 'bob', '--password'], { input: 'bob-password-1234\n' });
+    expect(created.stdout).toBe("Created user 'bob'.\n");
+    expect(tableRows((await cli(['users', 'list'])).stdout)).toContainEqual(['bob', 'user', expect.any(String)]);
+    expect((await cli(['users', 'list'], asAlice())).code).toBe(3);
+    const login = await cli(['login', 'bob', server.url, '--username', 'bob'], { input: 'bob-password-1234\n' });
+    expect(login.code).toBe(0);
+    expect(login.stdout).toMatch(/The session expires at \S+; log in again then\./);
+    expect(await json(['--profile', 'bob', 'whoami'])).toMatchObject({ username: 'bob', role: 'user', profile: 'bob' });
+    const wrong = await cli(['login', 'bob2', server.url, '--username', 'bob'], { input: 'not-the-password\n' });
+    expect(wrong.code).toBe(3);
+    expect(wrong.stderr).toContain('refused this username and password');
+    expect(await json(['users', 'update', 'bob', '--role', 'admin'])).toMatchObject({ username: 'bob', role: 'admin' });
+    expect(await json(['users', 'delete', 'bob'])).toEqual({ deleted: 'bob' });
+  });
+
+  it('forwards createadmin to the server’s management command, with its arguments and output', async () => {
+    const result = await cli(['createadmin', '--username', 'carol'], { env: { DATABASE_URL: server.databaseUrl } });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("created admin 'carol'");
+    const token = result.stdout.trim();
+    expect(await json(['whoami'], { env: { METALYARD_TOKEN: token } })).toMatchObject({ username: 'carol', role: 'admin' });
+    const usage = await cli(['createuser'], { env: { DATABASE_URL: server.databaseUrl } });
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('--username NAME is required');
+  });
+});
