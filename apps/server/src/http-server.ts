@@ -2,12 +2,19 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { appRouter, createContext, type Services } from '@metalyard/api';
+import { isDomainError } from '@metalyard/domain';
 import { describeError, type Logger } from './logger.js';
+import { createStaticAssetsHandler } from './static-assets.js';
+import { createOpenApiRoutes } from './openapi.js';
 
 export interface HttpServerOptions {
   services: Services;
   logger: Logger;
   maxBodyBytes: number;
+  /** At most this many calls in one batched request. */
+  maxBatch: number;
+  /** The admin app's build folder, served at / */
+  adminDir?: string;
   /** Facts for /healthz (no secrets). */
   health: () => Record<string, unknown>;
 }
@@ -50,14 +57,30 @@ export function createHttpServer(options: HttpServerOptions): Server {
     basePath: '/trpc/',
     maxBodySize: maxBodyBytes,
     allowBatching: true,
-    createContext: ({ req }) =>
-      createContext({ services, authorization: req.headers.authorization, remoteAddress: req.socket.remoteAddress }),
+    maxBatchSize: options.maxBatch,
+    createContext: ({ req, info }) =>
+      createContext({
+        services,
+        authorization: req.headers.authorization,
+        remoteAddress: req.socket.remoteAddress,
+        connectionParams: info.connectionParams,
+      }),
+    responseMeta: ({ errors }) => {
+      // A rate-limited caller learns when to come back.
+      const retryAfter = errors
+        .map((error) => (isDomainError(error.cause) ? error.cause.details?.retryAfter : undefined))
+        .find((value): value is number => typeof value === 'number');
+      return retryAfter ? { headers: { 'retry-after': String(retryAfter) } } : {};
+    },
     onError: ({ error, path, type }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') {
         logger.error('procedure failed', { path, type, ...describeError(error.cause ?? error) });
       }
     },
   });
+
+  const openApi = createOpenApiRoutes({ services, maxBodyBytes, logger: options.logger });
+  const adminApp = options.adminDir ? createStaticAssetsHandler(options.adminDir) : () => false;
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '/';
@@ -70,9 +93,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       const declared = Number(req.headers['content-length'] ?? 0);
       if (declared > maxBodyBytes) {
         // Refuse before reading: the body is never buffered or parsed.
-        sendError(res, 413, 'PAYLOAD_TOO_LARGE', `request body of ${declared} bytes exceeds the limit of ${maxBodyBytes}`, {
-          connection: 'close',
-        });
+        sendError(res, 413, 'PAYLOAD_TOO_LARGE', `request body of ${declared} bytes exceeds the limit of ${maxBodyBytes}`);
         discardBody(req);
         return;
       }
@@ -83,7 +104,9 @@ export function createHttpServer(options: HttpServerOptions): Server {
       }
       return void trpc(req, res);
     }
-    sendError(res, 404, 'NOT_FOUND', `no route for ${path}: the API is at /trpc, health at /healthz`);
+    if (openApi(req, res)) return;
+    if (adminApp(req, res)) return;
+    sendError(res, 404, 'NOT_FOUND', `no route for ${path}: the API is at /trpc and /api/v1 (see /docs), health at /healthz`);
   });
   // A slow client cannot hold a connection forever.
   server.headersTimeout = 10_000;

@@ -1,9 +1,13 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { request as httpRequest, type Agent, type IncomingHttpHeaders } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import pg from 'pg';
+import { afterAll } from 'vitest';
 import { createMetalyardClient, type MetalyardClient } from '@metalyard/sdk';
 
 const SERVER_DIST = fileURLToPath(new URL('../../../apps/server/dist/', import.meta.url));
@@ -26,16 +30,59 @@ export function scratchDir(): { path: string; remove(): void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
+/**
+ * `pnpm test:pg` sets METALYARD_TEST_PG_URL (a PostgreSQL URL whose user may create databases) and
+ * the suite runs on PostgreSQL: each SQLite path a test hands to startServer or manage stands for a
+ * PostgreSQL database of its own, created on first use and dropped when the test file ends.
+ */
+export const PG_ADMIN_URL = process.env.METALYARD_TEST_PG_URL?.trim() || undefined;
+export const onPostgres = PG_ADMIN_URL !== undefined;
+
+/** SQLite path → the PostgreSQL database standing in for it. */
+const pgDatabases = new Map<string, Promise<{ name: string; url: string }>>();
+
+async function pgAdmin<T>(work: (admin: pg.Client) => Promise<T>): Promise<T> {
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** The DATABASE_URL the server gets for `databaseUrl`: itself, or on PostgreSQL the URL of the database standing in for that file. */
+export async function databaseUrlFor(databaseUrl: string): Promise<string> {
+  if (!PG_ADMIN_URL || databaseUrl === ':memory:' || /^postgres(ql)?:\/\//i.test(databaseUrl)) return databaseUrl;
+  let database = pgDatabases.get(databaseUrl);
+  if (!database) {
+    const name = `metalyard_e2e_${randomBytes(6).toString('hex')}`;
+    const url = new URL(PG_ADMIN_URL);
+    url.pathname = `/${name}`;
+    database = pgAdmin((admin) => admin.query(`create database ${name}`)).then(() => ({ name, url: url.toString() }));
+    pgDatabases.set(databaseUrl, database);
+  }
+  return (await database).url;
+}
+
+afterAll(async () => {
+  if (pgDatabases.size === 0) return;
+  const names = await Promise.all([...pgDatabases.values()].map(async (database) => (await database).name));
+  await pgAdmin(async (admin) => {
+    for (const name of names) await admin.query(`drop database if exists ${name} with (force)`);
+  });
+});
+
 /** Starts the real server (the built apps/server) on port 0 and waits for its "listening" line. */
-export function startServer(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServer(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, [join(SERVER_DIST, 'main.js')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, METALYARD_ADMIN_TOKEN: ADMIN_TOKEN, ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: await databaseUrlFor(databaseUrl), METALYARD_ADMIN_TOKEN: ADMIN_TOKEN, METALYARD_ANON_RATE: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output.join('\n')}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start within 60 s:\n${output.join('\n')}`)), 60_000);
     const onLine = (line: string) => {
       output.push(line);
       if (!line.includes('"msg":"listening"')) return;
@@ -75,7 +122,7 @@ export function startServer(databaseUrl: string, env: Record<string, string> = {
 /** Runs the server's management command (createadmin, createuser) and returns the token it prints. */
 export async function manage(databaseUrl: string, ...args: string[]): Promise<string> {
   const { stdout } = await promisify(execFile)(process.execPath, [join(SERVER_DIST, 'manage.js'), ...args], {
-    env: { ...process.env, DATABASE_URL: databaseUrl },
+    env: { ...process.env, DATABASE_URL: await databaseUrlFor(databaseUrl) },
   });
   return stdout.trim();
 }
@@ -106,4 +153,46 @@ export function nextMac(): string {
   macCounter += 1;
   const hex = (process.pid * 65536 + macCounter).toString(16).padStart(12, '0').slice(-12);
   return hex.match(/../g)!.join(':');
+}
+
+export interface RawReply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** One raw HTTP request (any body, any bytes), for inputs the SDK would never send. */
+export function rawRequest(
+  url: string,
+  options: { method?: string; path: string; body?: string; headers?: Record<string, string>; agent?: Agent },
+): Promise<RawReply> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = { ...options.headers };
+    if (options.body !== undefined) headers['content-length'] = Buffer.byteLength(options.body);
+    let answered = false;
+    const req = httpRequest(new URL(options.path, url), { method: options.method ?? 'POST', headers, agent: options.agent }, (res) => {
+      answered = true;
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      res.on('error', reject);
+    });
+    // A server refusing a body may answer and hang up while it is still being sent: the answer counts.
+    req.on('error', (error) => (answered ? undefined : reject(error)));
+    req.end(options.body);
+  });
+}
+
+/** The system id of every node, read page by page through `protected.nodes.list` as the admin. */
+export async function allSystemIds(url: string): Promise<Set<string>> {
+  const admin = client(url, ADMIN_TOKEN);
+  const ids = new Set<string>();
+  let cursor: string | null = null;
+  do {
+    const page: { items: { systemId: string }[]; nextCursor: string | null } = await admin.protected.nodes.list.query({ limit: 1000, cursor });
+    for (const node of page.items) ids.add(node.systemId);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return ids;
 }

@@ -1,0 +1,207 @@
+/**
+ * pnpm bench: starts the built Metalyard server and the bare node:http + better-sqlite3 baseline,
+ * each on fresh SQLite files in a temp folder, drives both with the same load and prints a
+ * markdown table. Targets show as pass/FAIL; the command never fails on them.
+ *
+ * Settings: BENCH_ENLISTMENTS (20000), BENCH_ACQUIRE_ROUNDS (20), BENCH_LIST_SAMPLES (300),
+ * BENCH_LARGE_NODES (100000).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HttpClient, trpcData } from './http-client.js';
+import { acquireContention, enlistLoad, listLatency, type AcquireResult, type EnlistResult, type ListResult } from './scenarios.js';
+import { seedNodes, storedSystemIds } from './seed.js';
+import { ADMIN_TOKEN, BASELINE_MAIN, METALYARD_MAIN, startServer } from './server-process.js';
+import type { LatencySummary } from './stats.js';
+import { markdownTable, ms, p50p99, times, type Row } from './table.js';
+
+function setting(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number, not '${raw}'`);
+  return value;
+}
+
+const ENLISTMENTS = setting('BENCH_ENLISTMENTS', 20_000);
+const ACQUIRE_ROUNDS = setting('BENCH_ACQUIRE_ROUNDS', 20);
+const LIST_SAMPLES = setting('BENCH_LIST_SAMPLES', 300);
+const LARGE = setting('BENCH_LARGE_NODES', 100_000);
+const SMALL = 1_000;
+const ENLIST_CLIENTS = 16;
+const ACQUIRE_CLIENTS = 64;
+const READY_NODES = 32;
+
+const scratch = mkdtempSync(join(tmpdir(), 'metalyard-bench-'));
+const servers = { metalyard: METALYARD_MAIN, baseline: BASELINE_MAIN } as const;
+type Side = keyof typeof servers;
+const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+interface EnlistOutcome extends EnlistResult {
+  /** Acknowledged enlistments found in the file after kill -9. */
+  durable: number;
+}
+
+async function enlistPhase(side: Side): Promise<EnlistOutcome> {
+  const file = join(scratch, `${side}-enlist.sqlite`);
+  const server = await startServer(servers[side], file);
+  log(`${side}: ${ENLISTMENTS} enlistments from ${ENLIST_CLIENTS} clients`);
+  const result = await enlistLoad(server.url, ENLISTMENTS, ENLIST_CLIENTS);
+  await server.kill();
+  const stored = storedSystemIds(file);
+  return { ...result, durable: result.acknowledged.filter((systemId) => stored.has(systemId)).length };
+}
+
+async function acquirePhase(side: Side): Promise<AcquireResult> {
+  const server = await startServer(servers[side], join(scratch, `${side}-acquire.sqlite`));
+  log(`${side}: ${ACQUIRE_CLIENTS} clients acquiring and releasing ${READY_NODES} nodes, ${ACQUIRE_ROUNDS} rounds each`);
+  try {
+    return await acquireContention(server.url, ADMIN_TOKEN, READY_NODES, ACQUIRE_CLIENTS, ACQUIRE_ROUNDS);
+  } finally {
+    await server.stop();
+  }
+}
+
+interface ScaleOutcome {
+  small: ListResult;
+  large: ListResult;
+  peakRssMiB: number;
+  startupMs: number;
+}
+
+async function scalePhase(side: Side): Promise<ScaleOutcome> {
+  const file = join(scratch, `${side}-scale.sqlite`);
+  const first = await startServer(servers[side], file);
+  const client = new HttpClient(first.url, 1, ADMIN_TOKEN);
+  trpcData(await client.post('/trpc/protected.enlist', { architecture: 'amd64/generic', macAddresses: ['02:00:00:00:00:01'] }), 'protected.enlist');
+  client.close();
+  await first.stop();
+
+  const listAt = async (count: number) => {
+    seedNodes(file, count);
+    const server = await startServer(servers[side], file);
+    log(`${side}: list at ${count} nodes`);
+    const list = await listLatency(server.url, ADMIN_TOKEN, LIST_SAMPLES);
+    const facts = { list, peakRssMiB: server.peakRssMiB(), startupMs: server.startupMs };
+    await server.stop();
+    return facts;
+  };
+  const small = await listAt(SMALL);
+  const large = await listAt(LARGE);
+  return { small: small.list, large: large.list, peakRssMiB: large.peakRssMiB, startupMs: large.startupMs };
+}
+
+function rows(
+  enlist: Record<Side, EnlistOutcome>,
+  acquire: Record<Side, AcquireResult>,
+  scale: Record<Side, ScaleOutcome>,
+): Row[] {
+  const m = { enlist: enlist.metalyard, acquire: acquire.metalyard, scale: scale.metalyard };
+  const b = { enlist: enlist.baseline, acquire: acquire.baseline, scale: scale.baseline };
+  const throughputRatio = m.enlist.perSecond / b.enlist.perSecond;
+  const durable = (outcome: EnlistOutcome) => `${outcome.durable} / ${outcome.acknowledged.length}`;
+  const listRow = (label: string, pick: (list: ListResult) => LatencySummary): Row[] => {
+    const small = pick(m.scale.small);
+    const large = pick(m.scale.large);
+    return [
+      {
+        figure: `list ${label}, p50 / p99 at ${SMALL.toLocaleString('en')} nodes`,
+        metalyard: p50p99(small),
+        baseline: p50p99(pick(b.scale.small)),
+        ratio: times(small.p99 / pick(b.scale.small).p99),
+      },
+      {
+        figure: `list ${label}, p50 / p99 at ${LARGE.toLocaleString('en')} nodes`,
+        metalyard: p50p99(large),
+        baseline: p50p99(pick(b.scale.large)),
+        ratio: times(large.p99 / pick(b.scale.large).p99),
+        target: `p99 ≤ 2× the ${SMALL.toLocaleString('en')}-node p99 (now ${times(large.p99 / small.p99)})`,
+        pass: large.p99 <= 2 * small.p99,
+      },
+    ];
+  };
+  return [
+    {
+      figure: `enlist throughput, ${ENLIST_CLIENTS} keep-alive clients, ${ENLISTMENTS.toLocaleString('en')} enlistments`,
+      metalyard: `${Math.round(m.enlist.perSecond)}/s`,
+      baseline: `${Math.round(b.enlist.perSecond)}/s`,
+      ratio: times(throughputRatio),
+      target: '≥ 0.30×',
+      pass: throughputRatio >= 0.3,
+    },
+    { figure: 'enlist latency p50 / p99', metalyard: p50p99(m.enlist.latency), baseline: p50p99(b.enlist.latency), ratio: times(m.enlist.latency.p99 / b.enlist.latency.p99) },
+    {
+      figure: 'enlistments refused (should be none)',
+      metalyard: String(m.enlist.refused),
+      baseline: String(b.enlist.refused),
+      target: '0',
+      pass: m.enlist.refused === 0,
+    },
+    {
+      figure: 'acknowledged enlistments (warm-up included) in the file after kill -9',
+      metalyard: durable(m.enlist),
+      baseline: durable(b.enlist),
+      target: 'all',
+      pass: m.enlist.durable === m.enlist.acknowledged.length,
+    },
+    {
+      figure: `acquire p50 / p99, ${ACQUIRE_CLIENTS} clients over ${READY_NODES} ready nodes (${m.acquire.acquired} / ${b.acquire.acquired} acquired)`,
+      metalyard: p50p99(m.acquire.acquire),
+      baseline: p50p99(b.acquire.acquire),
+      ratio: times(m.acquire.acquire.p99 / b.acquire.acquire.p99),
+    },
+    {
+      figure: 'double allocations; unexpected answers',
+      metalyard: `${m.acquire.doubleAllocations}; ${m.acquire.unexpected.length}`,
+      baseline: `${b.acquire.doubleAllocations}; ${b.acquire.unexpected.length}`,
+      target: '0; 0',
+      pass: m.acquire.doubleAllocations === 0 && m.acquire.unexpected.length === 0,
+    },
+    ...listRow('first page', (list) => list.firstPage),
+    ...listRow('deep page', (list) => list.deepPage),
+    {
+      figure: `peak RSS (VmHWM) at ${LARGE.toLocaleString('en')} nodes`,
+      metalyard: `${m.scale.peakRssMiB.toFixed(0)} MiB`,
+      baseline: `${b.scale.peakRssMiB.toFixed(0)} MiB`,
+      ratio: times(m.scale.peakRssMiB / b.scale.peakRssMiB),
+      target: '≤ 200 MB',
+      pass: m.scale.peakRssMiB * 1024 * 1024 <= 200e6,
+    },
+    {
+      figure: `process start to /healthz at ${LARGE.toLocaleString('en')} nodes`,
+      metalyard: ms(m.scale.startupMs),
+      baseline: ms(b.scale.startupMs),
+      ratio: times(m.scale.startupMs / b.scale.startupMs),
+      target: '≤ 2 s',
+      pass: m.scale.startupMs <= 2000,
+    },
+  ];
+}
+
+async function both<T>(phase: (side: Side) => Promise<T>): Promise<Record<Side, T>> {
+  // One after the other: the two servers never compete for the cores.
+  const baseline = await phase('baseline');
+  const metalyard = await phase('metalyard');
+  return { metalyard, baseline };
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  try {
+    const enlist = await both(enlistPhase);
+    const acquire = await both(acquirePhase);
+    const scale = await both(scalePhase);
+    const problems = [...acquire.metalyard.unexpected, ...acquire.baseline.unexpected].slice(0, 5);
+    process.stdout.write(`${markdownTable(rows(enlist, acquire, scale))}\n`);
+    if (problems.length) process.stdout.write(`\nFirst unexpected answers:\n${problems.map((line) => `- ${line}`).join('\n')}\n`);
+    log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
