@@ -82,7 +82,7 @@ async function scalePhase(side: Side): Promise<ScaleOutcome> {
     seedNodes(file, count);
     const server = await startServer(servers[side], file);
     log(`${side}: list at ${count} nodes`);
-    const list = await listLatency(server.url, ADMIN_TOKEN, LIST_SAMPLES);
+    const list = await listLatency(server.url, ADMIN_TOKEN, count, LIST_SAMPLES);
     const facts = { list, peakRssMiB: server.peakRssMiB(), startupMs: server.startupMs };
     await server.stop();
     return facts;

@@ -106,15 +106,16 @@ export interface ListResult {
   deepPage: LatencySummary;
 }
 
-/** Latency of `protected.nodes.list` (100 per page) for the first page and for one near the end. */
-export async function listLatency(url: string, token: string, samples: number): Promise<ListResult> {
+/** Latency of `protected.nodes.list` (100 per page) for the first page and for one near the end of `nodes`. */
+export async function listLatency(url: string, token: string, nodes: number, samples: number): Promise<ListResult> {
   const client = new HttpClient(url, 1, token);
   const list = async (input: { limit: number; cursor?: string }) =>
     trpcData<{ nextCursor: string | null }>(await client.query('/trpc/protected.nodes.list', input), 'protected.nodes.list');
   try {
-    // Walk to the end once to find a cursor near it.
+    // Walk to the end once, in a few pages at least, to find a cursor near it.
+    const stride = Math.min(1000, Math.max(1, Math.floor(nodes / 4)));
     let deepCursor: string | undefined;
-    for (let cursor = (await list({ limit: 1000 })).nextCursor; cursor; cursor = (await list({ limit: 1000, cursor })).nextCursor) {
+    for (let cursor = (await list({ limit: stride })).nextCursor; cursor; cursor = (await list({ limit: stride, cursor })).nextCursor) {
       deepCursor = cursor;
     }
     if (!deepCursor) throw new Error('the list has a single page; seed more nodes');
