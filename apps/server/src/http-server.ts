@@ -5,7 +5,7 @@ import { appRouter, createContext, type Services } from '@metalyard/api';
 import { isDomainError } from '@metalyard/domain';
 import { describeError, type Logger } from './logger.js';
 import { createStaticAssetsHandler } from './static-assets.js';
-import { createOpenApiRoutes } from './openapi.js';
+import { createLazyOpenApiRoutes } from './openapi-lazy.js';
 
 export interface HttpServerOptions {
   services: Services;
@@ -79,7 +79,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     },
   });
 
-  const openApi = createOpenApiRoutes({ services, maxBodyBytes, logger: options.logger });
+  const openApi = createLazyOpenApiRoutes({ services, maxBodyBytes, logger: options.logger });
   const adminApp = options.adminDir ? createStaticAssetsHandler(options.adminDir) : () => false;
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {

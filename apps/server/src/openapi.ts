@@ -4,9 +4,7 @@ import { macAddressSchema } from '@metalyard/domain';
 import { createOpenApiNodeHttpHandler, generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
 import { z } from 'zod';
 import { describeError, type Logger } from './logger.js';
-
-/** The REST routes' prefix: procedures declare `/v1/...`, served under `/api/v1/...`. */
-export const REST_PREFIX = '/api';
+import { REST_PREFIX } from './openapi-lazy.js';
 const VERSION = '1.0.0';
 
 const DESCRIPTION = `The Metalyard API as REST routes, generated from the same router as the tRPC API at /trpc.

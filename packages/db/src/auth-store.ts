@@ -14,6 +14,7 @@ import {
 import { ApiTokenEntity, UserEntity, type ApiTokenRow, type UserRow } from './entities/index.js';
 import { asConflict } from './errors.js';
 import { hashPassword, verifyPassword } from './passwords.js';
+import { dateValue } from './sql-values.js';
 
 export const TOKEN_PREFIX = 'mly_';
 
@@ -38,12 +39,16 @@ const toTokenInfo = (row: ApiTokenRow): TokenInfo => ({
 export class SqlAuthStore implements AuthStore {
   constructor(private readonly orm: MikroORM) {}
 
+  /** Every authenticated request asks this: one statement on the token_hash index, no entities. */
   async authenticate(token: string): Promise<Session | null> {
-    const row = await this.orm.em
-      .fork()
-      .findOne(ApiTokenEntity, { tokenHash: hashToken(token), revokedAt: null }, { populate: ['user'] });
-    if (!row || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) return null;
-    return { user: toUser(row.user as UserRow), tokenId: row.id };
+    const [row] = await this.orm.em.getConnection().execute<{ token_id: number; expires_at: unknown; user_id: number; username: string; role: Role }[]>(
+      'select t.id as token_id, t.expires_at, u.id as user_id, u.username, u.role from api_token t join app_user u on u.id = t.user_id ' +
+        'where t.token_hash = ? and t.revoked_at is null',
+      [hashToken(token)],
+      'all',
+    );
+    if (!row || (row.expires_at !== null && dateValue(row.expires_at).getTime() <= Date.now())) return null;
+    return { user: { id: Number(row.user_id), username: row.username, role: row.role }, tokenId: Number(row.token_id) };
   }
 
   async verifyPassword(username: string, password: string): Promise<User | null> {

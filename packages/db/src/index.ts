@@ -1,5 +1,5 @@
 export * from './entities/index.js';
-export { MIGRATIONS } from './migrations/index.js';
+export { MIGRATION_NAMES, loadMigrations } from './migrations/index.js';
 export { openDatabase, sqliteLocation, DEFAULT_DATABASE_URL, type Database, type DatabaseOptions } from './database.js';
 export { SqlAuthStore, generateToken, hashToken, TOKEN_PREFIX } from './auth-store.js';
 export { SqlNodeStore, DEFAULT_LIFECYCLE, MACHINE_TOKEN_PREFIX, type LifecycleSettings } from './node-store.js';

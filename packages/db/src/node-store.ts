@@ -1,4 +1,4 @@
-import { DeadlockException, raw, type EntityManager, type FilterQuery, type MikroORM } from '@mikro-orm/sqlite';
+import { DeadlockException, Utils, type EntityManager, type EntityName, type MikroORM, type RequiredEntityData } from '@mikro-orm/sqlite';
 import {
   ConflictError,
   DEFAULT_POLICY,
@@ -12,6 +12,7 @@ import {
   assertMayTakeAction,
   generateHostname,
   generateSystemId,
+  isDomainError,
   nextStatus,
   trustedEnlistStatus,
   type AcquireConstraints,
@@ -49,6 +50,8 @@ import {
   type UserRow,
 } from './entities/index.js';
 import { asConflict } from './errors.js';
+import { NODE_COLUMNS, NODE_FROM, marks, selectNodes, type LoadedNode } from './node-records.js';
+import { GroupCommit } from './group-commit.js';
 import type { EventBus } from './event-bus.js';
 import { toEventRecord } from './event-store.js';
 import { claimRowClause } from './postgres.js';
@@ -76,6 +79,13 @@ export const DEFAULT_LIFECYCLE: LifecycleSettings = {
 };
 
 const POPULATE = ['macAddresses', 'owner', 'zone', 'pool', 'tags'] as const;
+
+/** A request to enlist, waiting for its batch. */
+interface Enlistment {
+  input: EnlistInput;
+  actor: Actor;
+  trusted: boolean;
+}
 
 /** One transaction: its entity manager, and the events to publish once it commits. */
 interface Tx {
@@ -109,6 +119,18 @@ function toRecord(row: NodeRow): NodeRecord {
     statusMessage: row.statusMessage ?? null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+  };
+}
+
+/** A node entity (populated) as a loaded node, for the code paths that work on entities. */
+function loadedFrom(row: NodeRow): LoadedNode {
+  return {
+    id: row.id,
+    systemId: row.systemId,
+    hostname: row.hostname,
+    status: row.status,
+    ownerId: (row.owner as UserRow | null | undefined)?.id ?? null,
+    record: toRecord(row),
   };
 }
 
@@ -171,6 +193,17 @@ export class SqlNodeStore implements NodeStore {
     return node;
   }
 
+  /** The node `systemId` as a plain record, read with two statements and no entities. */
+  private async read(tx: Tx | null, systemId: string): Promise<LoadedNode> {
+    const [node] = await this.selectNodes(tx, `select ${NODE_COLUMNS} from ${NODE_FROM} where n.system_id = ?`, [systemId]);
+    if (!node) throw new NotFoundError('node', systemId);
+    return node;
+  }
+
+  private selectNodes(tx: Tx | null, sql: string, params: unknown[]): Promise<LoadedNode[]> {
+    return selectNodes((sql, params) => (tx ? this.select(tx, sql, params) : this.orm.em.getConnection().execute(sql, params, 'all')), sql, params);
+  }
+
   /**
    * Moves a loaded node through `action` with a conditional update (it applies only if the status
    * is still the one we read), issues a per-node token when the node starts commissioning or
@@ -178,7 +211,7 @@ export class SqlNodeStore implements NodeStore {
    */
   private async move(
     tx: Tx,
-    node: NodeRow,
+    node: LoadedNode | NodeRow,
     action: NodeAction,
     actor: Actor,
     changes: Changes = {},
@@ -187,12 +220,12 @@ export class SqlNodeStore implements NodeStore {
   ): Promise<NodeChange> {
     const to = nextStatus(from, action, node.systemId, this.settings.policy);
     if (to === null) throw new Error(`move() cannot delete: use delete() for ${action}`);
-    return this.setStatus(tx, node, action, from, to, actor, changes, details);
+    return this.setStatus(tx, 'record' in node ? node : loadedFrom(node), action, from, to, actor, changes, details);
   }
 
   private async setStatus(
     tx: Tx,
-    node: NodeRow,
+    node: LoadedNode,
     type: string,
     from: NodeStatus,
     to: NodeStatus,
@@ -225,8 +258,9 @@ export class SqlNodeStore implements NodeStore {
     };
     const affected = await tx.em.nativeUpdate(NodeEntity, { id: node.id, status: from }, set);
     if (affected === 0) throw new ConflictError(`node ${node.systemId} changed while it was being updated; try again`);
+    if (from === 'declared') this.declaredCount.countedAt = -Infinity;
     await this.recordEvent(tx, node, type, from, to, actor, now, details);
-    const record = toRecord(node);
+    const { record } = node;
     return {
       node: {
         ...record,
@@ -245,70 +279,170 @@ export class SqlNodeStore implements NodeStore {
 
   async enlist(input: EnlistInput, actor: Actor, trusted: boolean): Promise<NodeChange> {
     try {
-      return await this.transaction(async (tx) => {
-        const { em } = tx;
-        const known = await em.find(MacAddressEntity, { address: { $in: input.macAddresses } }, { populate: ['node'] });
-        if (known.length > 0) return this.reenlist(tx, known.map((mac) => mac.node as NodeRow), actor, trusted);
-
-        if (!trusted) await this.assertRoomForDeclared(em);
-        const hostname = input.hostname ?? (await this.freeHostname(em));
-        if (input.hostname) {
-          const holder = await em.findOne(NodeEntity, { hostname }, { fields: ['systemId'] });
-          if (holder) throw new ConflictError(`hostname '${hostname}' is taken by node ${holder.systemId}`);
-        }
-        const systemId = await this.freeSystemId(em);
-        const status: NodeStatus = trusted ? trustedEnlistStatus(this.settings.policy) : 'declared';
-        const now = this.now();
-        const machineToken = status === 'commissioning' ? generateToken(MACHINE_TOKEN_PREFIX) : undefined;
-        const id = Number(
-          await em.insert(NodeEntity, {
-            systemId,
-            hostname,
-            status,
-            architecture: input.architecture,
-            powerType: input.powerType,
-            powerParameters: input.powerParameters,
-            owner: null,
-            zone: null,
-            pool: null,
-            hardware: null,
-            cpuCount: null,
-            memoryMb: null,
-            annotations: {},
-            statusMessage: null,
-            statusDeadline: machineToken ? new Date(now.getTime() + this.settings.commissioningTimeoutMs) : null,
-            machineTokenHash: machineToken ? hashToken(machineToken) : null,
-            createdAt: now,
-            updatedAt: now,
-          }),
-        );
-        await em.insertMany(
-          MacAddressEntity,
-          input.macAddresses.map((address) => ({ address, node: id })),
-        );
-        await this.recordEvent(tx, { id, systemId }, 'enlist', null, status, actor, now);
-        const node: NodeRecord = {
-          systemId,
-          hostname,
-          status,
-          architecture: input.architecture,
-          macAddresses: [...input.macAddresses].sort(),
-          powerType: input.powerType,
-          powerParameters: input.powerParameters,
-          owner: null,
-          zone: null,
-          pool: null,
-          tags: [],
-          hardware: null,
-          annotations: {},
-          statusMessage: null,
-          createdAt: now,
-          updatedAt: now,
-        };
-        return { node, ...(machineToken ? { machineToken } : {}) };
-      });
+      return await this.enlistments.submit({ input, actor, trusted }, input.macAddresses.length);
     } catch (error) {
       throw asConflict(error, 'another node took this hostname or one of these MAC addresses at the same moment');
+    }
+  }
+
+  /** Enlistments are group-committed: see group-commit.ts and docs/design-write-path.md. */
+  private readonly enlistments = new GroupCommit<Enlistment, NodeChange>((items) => this.enlistBatch(items), 4096);
+
+  /**
+   * Writes a batch of enlistments in one transaction with a fixed number of statements: one lookup
+   * of all their MACs, one of their hostnames, one insert each of nodes, MACs and events. A request
+   * whose MACs are known, or that collides with an earlier one of the same batch, goes after the
+   * others, one by one, so it sees them (re-enlistment rules, conflicts) exactly as it would alone.
+   * Each request gets its node or its own error; an unexpected error fails the batch (and the
+   * group commit then retries its requests one at a time).
+   */
+  private enlistBatch(items: Enlistment[]): Promise<(NodeChange | Error)[]> {
+    return this.transaction(async (tx) => {
+      const results: (NodeChange | Error | undefined)[] = new Array(items.length);
+      const known = new Set(
+        (await this.selectIn<{ address: string }>(tx, 'select address from mac_address where address in', items.flatMap((item) => item.input.macAddresses))).map(
+          (row) => row.address,
+        ),
+      );
+      const claimedMacs = new Set<string>();
+      const claimedHostnames = new Set<string>();
+      const fresh: number[] = [];
+      const oneByOne: number[] = [];
+      items.forEach(({ input }, i) => {
+        const collides = input.macAddresses.some((mac) => known.has(mac) || claimedMacs.has(mac)) || (input.hostname !== undefined && claimedHostnames.has(input.hostname));
+        if (collides) return void oneByOne.push(i);
+        input.macAddresses.forEach((mac) => claimedMacs.add(mac));
+        if (input.hostname) claimedHostnames.add(input.hostname);
+        fresh.push(i);
+      });
+
+      const anonymous = fresh.filter((i) => !items[i]!.trusted);
+      if (anonymous.length) {
+        const waiting = await this.declaredWaiting(tx);
+        anonymous.slice(Math.max(0, this.settings.maxDeclared - waiting)).forEach((i) => (results[i] = this.noRoomForDeclared(waiting)));
+        this.declaredCount = { ...this.declaredCount, value: waiting + anonymous.filter((i) => !results[i]).length };
+      }
+      const named = fresh.filter((i) => !results[i] && items[i]!.input.hostname);
+      const taken = await this.selectIn<{ hostname: string; system_id: string }>(
+        tx,
+        'select hostname, system_id from node where hostname in',
+        named.map((i) => items[i]!.input.hostname!),
+      );
+      for (const i of named) {
+        const holder = taken.find((row) => row.hostname === items[i]!.input.hostname);
+        if (holder) results[i] = new ConflictError(`hostname '${holder.hostname}' is taken by node ${holder.system_id}`);
+      }
+
+      const writable = fresh.filter((i) => !results[i]);
+      if (writable.length) {
+        const changes = await this.insertNodes(tx, writable.map((i) => items[i]!), claimedHostnames);
+        writable.forEach((i, k) => (results[i] = changes[k]!));
+      }
+      for (const i of oneByOne) results[i] = await this.enlistAlone(tx, items[i]!);
+      return results as (NodeChange | Error)[];
+    });
+  }
+
+  /** Inserts new nodes with their MACs and `enlist` events, a statement per table. */
+  private async insertNodes(tx: Tx, items: Enlistment[], reservedHostnames: Set<string>): Promise<NodeChange[]> {
+    const generated = await this.freeHostnames(tx, items.filter((item) => !item.input.hostname).length, reservedHostnames);
+    const systemIds = this.freeSystemIds(items.length);
+    const now = this.now();
+    const nodes = items.map(({ input, trusted }, k) => {
+      const status: NodeStatus = trusted ? trustedEnlistStatus(this.settings.policy) : 'declared';
+      const machineToken = status === 'commissioning' ? generateToken(MACHINE_TOKEN_PREFIX) : undefined;
+      const hostname = input.hostname ?? generated.shift()!;
+      return { input, status, machineToken, hostname, systemId: systemIds[k]! };
+    });
+    const nodeIds = await this.insertReturningIds(
+      tx,
+      NodeEntity,
+      nodes.map(({ input, status, machineToken, hostname, systemId }) => ({
+        systemId,
+        hostname,
+        status,
+        architecture: input.architecture,
+        powerType: input.powerType,
+        powerParameters: input.powerParameters,
+        owner: null,
+        zone: null,
+        pool: null,
+        hardware: null,
+        cpuCount: null,
+        memoryMb: null,
+        annotations: {},
+        statusMessage: null,
+        statusDeadline: machineToken ? new Date(now.getTime() + this.settings.commissioningTimeoutMs) : null,
+        machineTokenHash: machineToken ? hashToken(machineToken) : null,
+        createdAt: now,
+        updatedAt: now,
+      })),
+    );
+    const ids = new Map(nodes.map(({ systemId }, k) => [systemId, nodeIds[k]!]));
+    await tx.em.insertMany(
+      MacAddressEntity,
+      nodes.flatMap(({ input, systemId }) => input.macAddresses.map((address) => ({ address, node: ids.get(systemId)! }))),
+    );
+    const events = nodes.map(({ systemId, status }, k) => ({
+      nodeId: ids.get(systemId)!,
+      systemId,
+      type: 'enlist',
+      fromStatus: null,
+      toStatus: status,
+      actor: actorName(items[k]!.actor),
+      details: null,
+      createdAt: now,
+    }));
+    const eventIds = await this.insertReturningIds(tx, NodeEventEntity, events);
+    events.forEach((event, k) => tx.events.push(toEventRecord({ ...event, id: eventIds[k]! } as NodeEventRow)));
+    return nodes.map(({ input, status, machineToken, hostname, systemId }) => ({
+      node: {
+        systemId,
+        hostname,
+        status,
+        architecture: input.architecture,
+        macAddresses: [...input.macAddresses].sort(),
+        powerType: input.powerType,
+        powerParameters: input.powerParameters,
+        owner: null,
+        zone: null,
+        pool: null,
+        tags: [],
+        hardware: null,
+        annotations: {},
+        statusMessage: null,
+        createdAt: now,
+        updatedAt: now,
+      },
+      ...(machineToken ? { machineToken } : {}),
+    }));
+  }
+
+  /**
+   * An enlistment that must see the database as it is: a known MAC (the re-enlistment rules) or a
+   * collision with another request of its batch. In a savepoint, so its failure is its own.
+   */
+  private async enlistAlone(tx: Tx, item: Enlistment): Promise<NodeChange | Error> {
+    const events: EventRecord[] = [];
+    try {
+      const change = await tx.em.transactional(async (em) => {
+        const inner = { em, events };
+        const known = await em.find(MacAddressEntity, { address: { $in: item.input.macAddresses } }, { populate: ['node'] });
+        if (known.length > 0) return this.reenlist(inner, known.map((mac) => mac.node as NodeRow), item.actor, item.trusted);
+        if (!item.trusted && (await em.count(NodeEntity, { status: 'declared' })) >= this.settings.maxDeclared) {
+          throw this.noRoomForDeclared(await em.count(NodeEntity, { status: 'declared' }));
+        }
+        if (item.input.hostname) {
+          const holder = await em.findOne(NodeEntity, { hostname: item.input.hostname }, { fields: ['systemId'] });
+          if (holder) throw new ConflictError(`hostname '${item.input.hostname}' is taken by node ${holder.systemId}`);
+        }
+        return (await this.insertNodes(inner, [item], new Set()))[0]!;
+      });
+      tx.events.push(...events);
+      return change;
+    } catch (error) {
+      if (isDomainError(error)) return error;
+      throw error;
     }
   }
 
@@ -330,72 +464,131 @@ export class SqlNodeStore implements NodeStore {
     return this.move(tx, node, 'accept', actor);
   }
 
+  /** How many nodes wait in declared, counted at most once a second (plus what this process added since). */
+  private declaredCount = { value: 0, countedAt: -Infinity };
+  private async declaredWaiting(tx: Tx): Promise<number> {
+    const now = Date.now();
+    if (now - this.declaredCount.countedAt > 1000) {
+      this.declaredCount = { value: await tx.em.count(NodeEntity, { status: 'declared' }), countedAt: now };
+    }
+    return this.declaredCount.value;
+  }
+
   /** The anonymous door's global cap: a flood of self-enlisting machines cannot bury the approval queue. */
-  private async assertRoomForDeclared(em: EntityManager): Promise<void> {
-    const waiting = await em.count(NodeEntity, { status: 'declared' });
-    if (waiting >= this.settings.maxDeclared) {
-      throw new DomainError(
-        'unavailable',
-        `${waiting} machines are already waiting for approval (the limit is ${this.settings.maxDeclared}); accept or delete some before more can enlist`,
-        { retryAfter: 60 },
-      );
-    }
+  private noRoomForDeclared(waiting: number): DomainError {
+    return new DomainError(
+      'unavailable',
+      `${waiting} machines are already waiting for approval (the limit is ${this.settings.maxDeclared}); accept or delete some before more can enlist`,
+      { retryAfter: 60 },
+    );
   }
 
-  private async freeHostname(em: EntityManager): Promise<string> {
-    for (let attempt = 0; attempt < 64; attempt++) {
-      const candidate = generateHostname(Math.random, attempt < 8 ? undefined : Math.floor(Math.random() * 10_000));
-      if (!(await em.count(NodeEntity, { hostname: candidate }))) return candidate;
+  /**
+   * One multi-row INSERT … RETURNING id, the ids in row order. (`em.insertMany` returns only the
+   * last id on SQLite; the driver's result holds them all.)
+   */
+  private async insertReturningIds<Entity extends object>(tx: Tx, entity: EntityName<Entity>, rows: RequiredEntityData<Entity>[]): Promise<number[]> {
+    const result = await tx.em.getDriver().nativeInsertMany(Utils.className(entity), rows as never, { ctx: tx.em.getTransactionContext() });
+    const ids = (result.rows ?? []).map((row) => Number((row as { id?: unknown }).id));
+    if (ids.length !== rows.length || ids.some((id) => !Number.isSafeInteger(id))) {
+      throw new Error(`insert into ${String(entity)} returned ${ids.length} ids for ${rows.length} rows`);
     }
-    throw new ConflictError('could not find a free hostname; give one explicitly');
+    return ids;
   }
 
-  private async freeSystemId(em: EntityManager): Promise<string> {
-    for (let attempt = 0; attempt < 16; attempt++) {
-      const candidate = generateSystemId();
-      if (!(await em.count(NodeEntity, { systemId: candidate }))) return candidate;
+  /** Rows whose column is among `values`, a bounded number of parameters per query. */
+  private async selectIn<T>(tx: Tx, sql: string, values: unknown[]): Promise<T[]> {
+    const rows: T[] = [];
+    for (let start = 0; start < values.length; start += 5000) {
+      const chunk = values.slice(start, start + 5000);
+      rows.push(...(await this.select<T>(tx, `${sql} (${chunk.map(() => '?').join(', ')})`, chunk)));
     }
-    throw new ConflictError('could not allocate a system id; try again');
+    return rows;
+  }
+
+  /** Set once plain adjective-noun names are mostly taken: then every generated name gets a number. */
+  private numberedHostnames = false;
+
+  /** `count` readable hostnames free in the database and not in `reserved`, checked a round at a time. */
+  private async freeHostnames(tx: Tx, count: number, reserved: Set<string>): Promise<string[]> {
+    const found: string[] = [];
+    for (let round = 0; found.length < count && round < 8; round++) {
+      const candidates = new Set<string>();
+      // Adjective-noun while those are mostly free; with a number once they run short.
+      const numbered = this.numberedHostnames || round >= 2;
+      for (let tries = 0; candidates.size < count - found.length && tries < 20 * count; tries++) {
+        const name = generateHostname(Math.random, numbered ? Math.floor(Math.random() * 100_000) : undefined);
+        if (!reserved.has(name) && !found.includes(name)) candidates.add(name);
+      }
+      if (numbered) {
+        // One in millions collides; the unique index catches that, and the batch is retried one by one.
+        found.push(...candidates);
+        continue;
+      }
+      const taken = new Set((await this.selectIn<{ hostname: string }>(tx, 'select hostname from node where hostname in', [...candidates])).map((row) => row.hostname));
+      if (taken.size * 2 > candidates.size) this.numberedHostnames = true;
+      found.push(...[...candidates].filter((name) => !taken.has(name)));
+    }
+    if (found.length < count) throw new ConflictError('could not find a free hostname; give one explicitly');
+    return found.slice(0, count);
+  }
+
+  /**
+   * Fresh system ids, distinct within the batch. Not looked up first: at a million nodes a new id
+   * collides about once in a thousand; the unique index refuses it, the batch is retried one by
+   * one, and the one-node path (which draws again) absorbs it.
+   */
+  private freeSystemIds(count: number): string[] {
+    const ids = new Set<string>();
+    while (ids.size < count) ids.add(generateSystemId());
+    return [...ids];
   }
 
   // Reading ---------------------------------------------------------------------------------
 
   async get(systemId: string): Promise<NodeRecord> {
-    return toRecord(await this.load(this.orm.em.fork(), systemId));
+    return (await this.read(null, systemId)).record;
   }
 
   async list(query: ListNodesInput): Promise<NodePage> {
-    const em = this.orm.em.fork();
-    const filters: FilterQuery<NodeRow>[] = [];
-    if (query.architecture) filters.push({ architecture: query.architecture });
-    if (query.owner) filters.push({ owner: { username: query.owner } });
-    if (query.zone) filters.push({ zone: { name: query.zone } });
-    if (query.pool) filters.push({ pool: { name: query.pool } });
-    if (query.tag) filters.push({ tags: { name: query.tag } });
-    if (query.hostnamePrefix) filters.push({ hostname: { $like: `${escapeLike(query.hostnamePrefix)}%` } });
-    if (query.mac) filters.push({ macAddresses: { address: query.mac } });
-    const statuses = [...(query.statuses ?? []), ...(query.status ? [query.status] : [])];
-    const byStatus: FilterQuery<NodeRow>[] = statuses.length ? [{ status: { $in: statuses } }] : [];
+    // Plain SQL and plain records: a page of a thousand nodes hydrates no entities.
+    const filters: string[] = [];
+    const params: unknown[] = [];
+    const filter = (sql: string, value: unknown) => {
+      filters.push(sql);
+      params.push(value);
+    };
+    if (query.architecture) filter('n.architecture = ?', query.architecture);
+    if (query.owner) filter('n.owner_id in (select id from app_user where username = ?)', query.owner);
+    if (query.zone) filter('n.zone_id in (select id from zone where name = ?)', query.zone);
+    if (query.pool) filter('n.pool_id in (select id from pool where name = ?)', query.pool);
+    if (query.tag) filter('n.id in (select nt.node_id from node_tag nt join tag t on t.id = nt.tag_id where t.name = ?)', query.tag);
+    if (query.hostnamePrefix) filter('n.hostname like ?', `${escapeLike(query.hostnamePrefix)}%`);
+    if (query.mac) filter('n.id in (select node_id from mac_address where address = ?)', query.mac);
+    const statuses = [...new Set([...(query.statuses ?? []), ...(query.status ? [query.status] : [])])];
     const after = query.cursor ? decodeCursor(query.cursor) : 0;
 
-    const rows = await em.find(
-      NodeEntity,
-      { $and: [{ id: { $gt: after } }, ...byStatus, ...filters] },
-      { orderBy: { id: 'asc' }, limit: query.limit + 1, populate: POPULATE },
+    const pageWhere = [...(statuses.length ? [`n.status in (${marks(statuses)})`] : []), 'n.id > ?', ...filters];
+    const rows = await this.selectNodes(
+      null,
+      `select ${NODE_COLUMNS} from ${NODE_FROM} where ${pageWhere.join(' and ')} order by n.id limit ?`,
+      [...statuses, after, ...params, query.limit + 1],
     );
     const more = rows.length > query.limit;
     const page = more ? rows.slice(0, query.limit) : rows;
 
+    // Counts per status under the same filters but the status ones: with no filter, a scan of the (status, id) index.
     const counts = emptyCounts();
-    const grouped = await em
-      .createQueryBuilder(NodeEntity, 'n')
-      .select(['n.status', raw('count(distinct n.id) as count')])
-      .where(filters.length ? { $and: filters } : {})
-      .groupBy('n.status')
-      .execute<{ status: NodeStatus; count: number }[]>('all', false);
+    const grouped = await this.orm.em
+      .getConnection()
+      .execute<{ status: NodeStatus; count: number | string }[]>(
+        `select n.status, count(*) as count from node n${filters.length ? ` where ${filters.join(' and ')}` : ''} group by n.status`,
+        params,
+        'all',
+      );
     for (const row of grouped) if (row.status in counts) counts[row.status] = Number(row.count);
 
-    return { items: page.map(toRecord), nextCursor: more ? encodeCursor(page.at(-1)!.id) : null, counts };
+    return { items: page.map((node) => node.record), nextCursor: more ? encodeCursor(page.at(-1)!.id) : null, counts };
   }
 
   // Transitions -----------------------------------------------------------------------------
@@ -410,7 +603,7 @@ export class SqlNodeStore implements NodeStore {
       const accepted: string[] = [];
       const machineTokens: Record<string, string> = {};
       for (const systemId of ids) {
-        const node = await this.load(tx.em, systemId);
+        const node = await this.read(tx, systemId);
         if (node.status === 'ready') continue;
         assertMayTakeAction('accept', actor.user, null, systemId);
         const change = await this.move(tx, node, 'accept', actor);
@@ -438,11 +631,8 @@ export class SqlNodeStore implements NodeStore {
           params,
         );
         if (!candidate) break;
-        const node = await tx.em.findOneOrFail(NodeEntity, { id: candidate.id }, { populate: POPULATE });
-        if (node.status !== 'ready') {
-          tx.em.clear();
-          continue;
-        }
+        const [node] = await this.selectNodes(tx, `select ${NODE_COLUMNS} from ${NODE_FROM} where n.id = ?`, [candidate.id]);
+        if (node?.status !== 'ready') continue;
         return (await this.move(tx, node, 'acquire', actor, { owner })).node;
       }
       if (constraints.systemId) {
@@ -466,12 +656,11 @@ export class SqlNodeStore implements NodeStore {
 
   async act(systemId: string, action: SimpleNodeAction, actor: UserActor, comment?: string): Promise<NodeChange> {
     return this.transaction(async (tx) => {
-      const node = await this.load(tx.em, systemId);
+      const node = await this.read(tx, systemId);
       // Releasing a node that is already ready (or on its way there) changes nothing.
-      if (action === 'release' && (node.status === 'ready' || node.status === 'releasing')) return { node: toRecord(node) };
+      if (action === 'release' && (node.status === 'ready' || node.status === 'releasing')) return { node: node.record };
       nextStatus(node.status, action, systemId, this.settings.policy);
-      const owner = (node.owner as UserRow | null)?.username ?? null;
-      assertMayTakeAction(action, actor.user, owner, systemId);
+      assertMayTakeAction(action, actor.user, node.record.owner, systemId);
       const details = comment ? { comment } : null;
       const message = action === 'markBroken' || action === 'abort' ? (comment ?? `${action} by ${actor.user.username}`) : (comment ?? null);
       const change = await this.move(tx, node, action, actor, { statusMessage: message }, details);
@@ -485,11 +674,12 @@ export class SqlNodeStore implements NodeStore {
 
   async delete(systemId: string, actor: UserActor): Promise<void> {
     await this.transaction(async (tx) => {
-      const node = await this.load(tx.em, systemId);
+      const node = await this.read(tx, systemId);
       nextStatus(node.status, 'delete', systemId, this.settings.policy);
       assertMayTakeAction('delete', actor.user, null, systemId);
       const affected = await tx.em.nativeDelete(NodeEntity, { id: node.id, status: node.status });
       if (affected === 0) throw new ConflictError(`node ${systemId} changed while it was being deleted; try again`);
+      if (node.status === 'declared') this.declaredCount.countedAt = -Infinity;
       await this.recordEvent(tx, node, 'delete', node.status, null, actor, this.now(), { hostname: node.hostname });
     });
   }
@@ -554,14 +744,14 @@ export class SqlNodeStore implements NodeStore {
 
   async annotate(systemId: string, annotations: Record<string, string | null>, actor: UserActor): Promise<NodeRecord> {
     return this.transaction(async (tx) => {
-      const node = await this.load(tx.em, systemId);
-      const owner = (node.owner as UserRow | null)?.username ?? null;
+      const node = await this.read(tx, systemId);
+      const { owner } = node.record;
       if (owner !== actor.user.username) {
         throw new ForbiddenError(
           owner ? `only the owner of node ${systemId} (${owner}) may annotate it` : `node ${systemId} has no owner to annotate it`,
         );
       }
-      const next = { ...node.annotations };
+      const next = { ...node.record.annotations };
       for (const [key, value] of Object.entries(annotations)) {
         if (value === null) delete next[key];
         else next[key] = value;
@@ -570,15 +760,18 @@ export class SqlNodeStore implements NodeStore {
       const now = this.now();
       await tx.em.nativeUpdate(NodeEntity, { id: node.id }, { annotations: next, updatedAt: now });
       await this.recordEvent(tx, node, 'annotate', null, null, actor, now, { keys: Object.keys(annotations) });
-      return { ...toRecord(node), annotations: next, updatedAt: now };
+      return { ...node.record, annotations: next, updatedAt: now };
     });
   }
 
   // The machine's own reports -------------------------------------------------------------------
 
   /** The node a per-node token belongs to; a wrong token is recorded as a failed attempt on the node. */
-  private async machineNode(tx: Tx, token: string, systemId: string): Promise<NodeRow> {
-    const node = await tx.em.findOne(NodeEntity, { systemId, machineTokenHash: hashToken(token) }, { populate: POPULATE });
+  private async machineNode(tx: Tx, token: string, systemId: string): Promise<LoadedNode> {
+    const [node] = await this.selectNodes(tx, `select ${NODE_COLUMNS} from ${NODE_FROM} where n.system_id = ? and n.machine_token_hash = ?`, [
+      systemId,
+      hashToken(token),
+    ]);
     if (node) return node;
     throw new UnauthenticatedError(`invalid or expired machine token for node ${systemId}`);
   }
@@ -590,7 +783,7 @@ export class SqlNodeStore implements NodeStore {
     });
   }
 
-  private async report<T>(systemId: string, type: string, work: (tx: Tx, node: NodeRow) => Promise<T>, token: string): Promise<T> {
+  private async report<T>(systemId: string, type: string, work: (tx: Tx, node: LoadedNode) => Promise<T>, token: string): Promise<T> {
     try {
       return await this.transaction(async (tx) => work(tx, await this.machineNode(tx, token, systemId)));
     } catch (error) {

@@ -1,9 +1,7 @@
 import pg from 'pg';
 import { MikroORM, PostgreSqlDriver, PostgreSqlPlatform } from '@mikro-orm/postgresql';
 import type { EntityManager } from '@mikro-orm/core';
-import { Migrator } from '@mikro-orm/migrations';
 import { ENTITIES } from './entities/index.js';
-import { POSTGRES_MIGRATIONS } from './migrations/postgresql/index.js';
 
 /** How replicas reach PostgreSQL: read from METALYARD_DB_* by `postgresSettingsFromEnv`. */
 export interface PostgresSettings {
@@ -96,7 +94,9 @@ export function clientConfig(target: PostgresTarget, settings: PostgresSettings)
 }
 
 /** Connects MikroORM's PostgreSQL driver with a pool of `settings.poolSize` connections. */
-export function initPostgresOrm(target: PostgresTarget, settings: PostgresSettings, debug: boolean): Promise<MikroORM> {
+export async function initPostgresOrm(target: PostgresTarget, settings: PostgresSettings, debug: boolean): Promise<MikroORM> {
+  // Loaded here, not at the top: a SQLite server whose database is up to date never needs the migrator.
+  const [{ Migrator }, { POSTGRES_MIGRATIONS }] = await Promise.all([import('@mikro-orm/migrations'), import('./migrations/postgresql/index.js')]);
   return MikroORM.init({
     driver: PostgreSqlDriver,
     host: target.host,

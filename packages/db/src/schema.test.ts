@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, sqliteLocation, type Database } from './index.js';
+import { MIGRATION_NAMES, loadMigrations, openDatabase, sqliteLocation, type Database } from './index.js';
 
 let db: Database | undefined;
 afterEach(async () => {
@@ -11,6 +11,10 @@ afterEach(async () => {
 });
 
 describe('migrations', () => {
+  it('are listed by name, in order, exactly as they are loaded', async () => {
+    expect((await loadMigrations()).map((migration) => migration.name)).toEqual(MIGRATION_NAMES);
+  });
+
   it('build exactly the schema the entities describe', async () => {
     db = await openDatabase({ url: ':memory:' });
     // Anything the committed migrations got wrong would show up as a pending schema change.

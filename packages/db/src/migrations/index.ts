@@ -1,5 +1,13 @@
 import type { MigrationObject } from '@mikro-orm/core';
-import { Migration20261125000000 } from './Migration20261125000000.js';
 
-/** Every committed migration, oldest first. Applied at start by `openDatabase`. */
-export const MIGRATIONS: MigrationObject[] = [{ name: 'Migration20261125000000', class: Migration20261125000000 }];
+/**
+ * The name of every committed migration, oldest first: enough to tell that a database is up to
+ * date without loading the migrations, which pull in the migrator and its many modules at start.
+ */
+export const MIGRATION_NAMES: readonly string[] = ['Migration20261125000000'];
+
+/** The committed migrations, named as in MIGRATION_NAMES; `openDatabase` loads them when one is pending. */
+export async function loadMigrations(): Promise<MigrationObject[]> {
+  const { Migration20261125000000 } = await import('./Migration20261125000000.js');
+  return [{ name: 'Migration20261125000000', class: Migration20261125000000 }];
+}
