@@ -158,7 +158,18 @@ export class SqlNodeStore implements NodeStore {
     for (let attempt = 1; ; attempt++) {
       const events: EventRecord[] = [];
       try {
-        const result = await this.orm.em.fork().transactional((em) => work({ em, events }));
+        // begin/commit rather than em.transactional(): the same transaction without an
+        // AsyncLocalStorage context, which would tax every promise of the request.
+        const em = this.orm.em.fork();
+        await em.begin();
+        let result: T;
+        try {
+          result = await work({ em, events });
+          await em.commit();
+        } catch (error) {
+          await em.rollback();
+          throw error;
+        }
         for (const event of events) this.bus.publish(event);
         return result;
       } catch (error) {
@@ -622,19 +633,14 @@ export class SqlNodeStore implements NodeStore {
     const where = clauses.map((clause) => clause.sql).join(' and ');
     const params = clauses.flatMap((clause) => clause.params);
     return this.transaction(async (tx) => {
-      // Claim the first match with an update conditional on it still being ready; a claim lost to
-      // another writer (possible only with several connections) moves on to the next candidate.
-      for (let attempt = 0; attempt < 8; attempt++) {
-        const [candidate] = await this.select<{ id: number }>(
-          tx,
-          `select n.id from node n where n.status = 'ready'${where ? ` and ${where}` : ''} order by n.id limit 1${claimRowClause(tx.em)}`,
-          params,
-        );
-        if (!candidate) break;
-        const [node] = await this.selectNodes(tx, `select ${NODE_COLUMNS} from ${NODE_FROM} where n.id = ?`, [candidate.id]);
-        if (node?.status !== 'ready') continue;
-        return (await this.move(tx, node, 'acquire', actor, { owner })).node;
-      }
+      // The first match, read whole in the same statement (on PostgreSQL locked, passing over rows
+      // other acquirers hold), then claimed with an update conditional on it still being ready.
+      const [candidate] = await this.selectNodes(
+        tx,
+        `select ${NODE_COLUMNS} from ${NODE_FROM} where n.status = 'ready'${where ? ` and ${where}` : ''} order by n.id limit 1${claimRowClause(tx.em)}`,
+        params,
+      );
+      if (candidate) return (await this.move(tx, candidate, 'acquire', actor, { owner })).node;
       if (constraints.systemId) {
         const named = await tx.em.findOne(NodeEntity, { systemId: constraints.systemId }, { populate: ['owner'] });
         if (!named) throw new NotFoundError('node', constraints.systemId);
