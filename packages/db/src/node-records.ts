@@ -16,7 +16,6 @@ export interface LoadedNode {
   systemId: string;
   hostname: string;
   status: NodeStatus;
-  ownerId: number | null;
   record: NodeRecord;
 }
 
@@ -28,7 +27,6 @@ interface NodeSqlRow {
   architecture: NodeRecord['architecture'];
   power_type: NodeRecord['powerType'];
   power_parameters: unknown;
-  owner_id: number | null;
   owner_name: string | null;
   zone_name: string | null;
   pool_name: string | null;
@@ -41,7 +39,7 @@ interface NodeSqlRow {
 
 /** `select <NODE_COLUMNS> from NODE_FROM where …`: every column a record needs, on `node n`. */
 export const NODE_COLUMNS =
-  'n.id, n.system_id, n.hostname, n.status, n.architecture, n.power_type, n.power_parameters, n.owner_id, ' +
+  'n.id, n.system_id, n.hostname, n.status, n.architecture, n.power_type, n.power_parameters, ' +
   'o.username as owner_name, z.name as zone_name, p.name as pool_name, n.hardware, n.annotations, n.status_message, n.created_at, n.updated_at';
 export const NODE_FROM =
   'node n left join app_user o on o.id = n.owner_id left join zone z on z.id = n.zone_id left join pool p on p.id = n.pool_id';
@@ -86,7 +84,6 @@ export async function selectNodes(select: Select, sql: string, params: unknown[]
       systemId: row.system_id,
       hostname: row.hostname,
       status: row.status,
-      ownerId: row.owner_id === null ? null : Number(row.owner_id),
       record: {
         systemId: row.system_id,
         hostname: row.hostname,

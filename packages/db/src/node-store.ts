@@ -1,4 +1,4 @@
-import { DeadlockException, Utils, type EntityManager, type EntityName, type MikroORM, type RequiredEntityData } from '@mikro-orm/sqlite';
+import { DeadlockException, UniqueConstraintViolationException, Utils, type EntityManager, type EntityName, type MikroORM, type RequiredEntityData } from '@mikro-orm/sqlite';
 import {
   ConflictError,
   DEFAULT_POLICY,
@@ -129,7 +129,6 @@ function loadedFrom(row: NodeRow): LoadedNode {
     systemId: row.systemId,
     hostname: row.hostname,
     status: row.status,
-    ownerId: (row.owner as UserRow | null | undefined)?.id ?? null,
     record: toRecord(row),
   };
 }
@@ -289,10 +288,16 @@ export class SqlNodeStore implements NodeStore {
   // Enlistment ------------------------------------------------------------------------------
 
   async enlist(input: EnlistInput, actor: Actor, trusted: boolean): Promise<NodeChange> {
-    try {
-      return await this.enlistments.submit({ input, actor, trusted }, input.macAddresses.length);
-    } catch (error) {
-      throw asConflict(error, 'another node took this hostname or one of these MAC addresses at the same moment');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.enlistments.submit({ input, actor, trusted }, input.macAddresses.length);
+      } catch (error) {
+        // Another writer (a replica, another process) took a MAC, a hostname or a system id between our
+        // lookups and our insert. Trying again sees its row: a known MAC follows the re-enlistment
+        // rules, a given hostname is a clean 409, and generated names and ids are drawn afresh.
+        if (error instanceof UniqueConstraintViolationException && attempt < 4) continue;
+        throw asConflict(error, 'another node took this hostname or one of these MAC addresses at the same moment');
+      }
     }
   }
 
@@ -588,18 +593,29 @@ export class SqlNodeStore implements NodeStore {
     const more = rows.length > query.limit;
     const page = more ? rows.slice(0, query.limit) : rows;
 
-    // Counts per status under the same filters but the status ones: with no filter, a scan of the (status, id) index.
-    const counts = emptyCounts();
-    const grouped = await this.orm.em
-      .getConnection()
-      .execute<{ status: NodeStatus; count: number | string }[]>(
-        `select n.status, count(*) as count from node n${filters.length ? ` where ${filters.join(' and ')}` : ''} group by n.status`,
-        params,
-        'all',
-      );
-    for (const row of grouped) if (row.status in counts) counts[row.status] = Number(row.count);
-
+    const counts = await this.countByStatus(filters, params);
     return { items: page.map((node) => node.record), nextCursor: more ? encodeCursor(page.at(-1)!.id) : null, counts };
+  }
+
+  /** Nodes per status under a list's filters (all but the status ones). */
+  private async countByStatus(filters: string[], params: unknown[]): Promise<StatusCounts> {
+    const counts = emptyCounts();
+    const connection = this.orm.em.getConnection();
+    if (filters.length === 0) {
+      // One count per status, each over its own range of the (status, id) index: on SQLite about
+      // three times faster than grouping the whole index.
+      const columns = NODE_STATUSES.map((_, i) => `(select count(*) from node where status = ?) as c${i}`).join(', ');
+      const [row] = await connection.execute<Record<string, number | string>[]>(`select ${columns}`, [...NODE_STATUSES], 'all');
+      NODE_STATUSES.forEach((status, i) => (counts[status] = Number(row?.[`c${i}`] ?? 0)));
+      return counts;
+    }
+    const grouped = await connection.execute<{ status: NodeStatus; count: number | string }[]>(
+      `select n.status, count(*) as count from node n where ${filters.join(' and ')} group by n.status`,
+      params,
+      'all',
+    );
+    for (const row of grouped) if (row.status in counts) counts[row.status] = Number(row.count);
+    return counts;
   }
 
   // Transitions -----------------------------------------------------------------------------
