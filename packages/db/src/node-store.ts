@@ -35,7 +35,7 @@ import {
   type UserActor,
 } from '@metalyard/domain';
 import { generateToken, hashToken } from './auth-store.js';
-import { describeConstraints, explainNoMatch, type ConstraintClause } from './acquire-constraints.js';
+import { describeConstraints, explainNoMatch } from './acquire-constraints.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import {
   MacAddressEntity,
@@ -122,16 +122,6 @@ function toRecord(row: NodeRow): NodeRecord {
   };
 }
 
-/** A node entity (populated) as a loaded node, for the code paths that work on entities. */
-function loadedFrom(row: NodeRow): LoadedNode {
-  return {
-    id: row.id,
-    systemId: row.systemId,
-    hostname: row.hostname,
-    status: row.status,
-    record: toRecord(row),
-  };
-}
 
 function emptyCounts(): StatusCounts {
   return Object.fromEntries(NODE_STATUSES.map((status) => [status, 0])) as StatusCounts;
@@ -221,7 +211,7 @@ export class SqlNodeStore implements NodeStore {
    */
   private async move(
     tx: Tx,
-    node: LoadedNode | NodeRow,
+    node: LoadedNode,
     action: NodeAction,
     actor: Actor,
     changes: Changes = {},
@@ -230,7 +220,7 @@ export class SqlNodeStore implements NodeStore {
   ): Promise<NodeChange> {
     const to = nextStatus(from, action, node.systemId, this.settings.policy);
     if (to === null) throw new Error(`move() cannot delete: use delete() for ${action}`);
-    return this.setStatus(tx, 'record' in node ? node : loadedFrom(node), action, from, to, actor, changes, details);
+    return this.setStatus(tx, node, action, from, to, actor, changes, details);
   }
 
   private async setStatus(
@@ -443,8 +433,12 @@ export class SqlNodeStore implements NodeStore {
     try {
       const change = await tx.em.transactional(async (em) => {
         const inner = { em, events };
-        const known = await em.find(MacAddressEntity, { address: { $in: item.input.macAddresses } }, { populate: ['node'] });
-        if (known.length > 0) return this.reenlist(inner, known.map((mac) => mac.node as NodeRow), item.actor, item.trusted);
+        const owners = await this.selectIn<{ system_id: string }>(
+          inner,
+          'select distinct n.system_id from mac_address m join node n on n.id = m.node_id where m.address in',
+          item.input.macAddresses,
+        );
+        if (owners.length > 0) return this.reenlist(inner, owners.map((row) => row.system_id), item.actor, item.trusted);
         if (!item.trusted && (await em.count(NodeEntity, { status: 'declared' })) >= this.settings.maxDeclared) {
           throw this.noRoomForDeclared(await em.count(NodeEntity, { status: 'declared' }));
         }
@@ -463,22 +457,19 @@ export class SqlNodeStore implements NodeStore {
   }
 
   /** A machine enlisting again with a MAC we know: the re-enlistment rules. */
-  private async reenlist(tx: Tx, owners: NodeRow[], actor: Actor, trusted: boolean): Promise<NodeChange> {
-    const nodes = [...new Map(owners.map((node) => [node.id, node])).values()];
-    if (nodes.length > 1) {
-      throw new ConflictError(`these MAC addresses belong to several nodes: ${nodes.map((node) => node.systemId).join(', ')}`);
-    }
-    const node = nodes[0]!;
-    await tx.em.populate(node, POPULATE);
+  private async reenlist(tx: Tx, owners: string[], actor: Actor, trusted: boolean): Promise<NodeChange> {
+    if (owners.length > 1) throw new ConflictError(`these MAC addresses belong to several nodes: ${owners.join(', ')}`);
+    const node = await this.read(tx, owners[0]!);
     if (node.status !== 'declared') {
       throw new ConflictError(`MAC address already belongs to node ${node.systemId} (${node.hostname}), which is ${node.status}`, {
         systemId: node.systemId,
         status: node.status,
       });
     }
-    if (!trusted) return { node: toRecord(node) };
+    if (!trusted) return { node: node.record };
     return this.move(tx, node, 'accept', actor);
   }
+
 
   /** How many nodes wait in declared, counted at most once a second (plus what this process added since). */
   private declaredCount = { value: 0, countedAt: -Infinity };
@@ -861,8 +852,8 @@ export class SqlNodeStore implements NodeStore {
     for (const { systemId } of due) {
       try {
         await this.transaction(async (tx) => {
-          const node = await tx.em.findOne(NodeEntity, { systemId, statusDeadline: { $lte: now } }, { populate: POPULATE });
-          if (!node) return;
+          if (!(await tx.em.count(NodeEntity, { systemId, statusDeadline: { $lte: now } }))) return;
+          const node = await this.read(tx, systemId);
           if (node.status === 'commissioning') {
             const minutes = Math.round(this.settings.commissioningTimeoutMs / 60_000);
             const reason = `commissioning timed out: no report within ${minutes} minute(s)`;
