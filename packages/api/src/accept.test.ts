@@ -1,18 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Database } from '@metalyard/db';
-import { ANONYMOUS, eventLog, expectInvalidInput, expectTRPCError, machine, openTestDatabase, seed, type Caller } from './test-helpers.js';
+import { ANONYMOUS, eachTestWithSeededDatabase, eventLog, expectInvalidInput, expectTRPCError, machine, type Caller, type Cast } from './test-helpers.js';
 
 let db: Database;
-let as: Awaited<ReturnType<typeof seed>>;
+let as: Cast;
 let admin: Caller;
 
-beforeEach(async () => {
-  db = await openTestDatabase();
-  as = await seed(db);
+eachTestWithSeededDatabase((fresh, cast) => {
+  db = fresh;
+  as = cast;
   admin = as.admin.caller;
-});
-afterEach(async () => {
-  await db.close();
 });
 
 const statusOf = async (systemId: string) => (await admin.protected.nodes.get({ systemId })).status;

@@ -1,18 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Database } from '@metalyard/db';
-import { eventLog, expectInvalidInput, expectTRPCError, machine, openTestDatabase, seed, trpcError, type Caller } from './test-helpers.js';
+import { eachTestWithSeededDatabase, eventLog, expectInvalidInput, expectTRPCError, machine, trpcError, type Caller, type Cast } from './test-helpers.js';
 
 let db: Database;
-let as: Awaited<ReturnType<typeof seed>>;
+let as: Cast;
 let alice: Caller;
 
-beforeEach(async () => {
-  db = await openTestDatabase();
-  as = await seed(db);
+eachTestWithSeededDatabase((fresh, cast) => {
+  db = fresh;
+  as = cast;
   alice = as.alice.caller;
-});
-afterEach(async () => {
-  await db.close();
 });
 
 describe('protected.nodes.acquire', () => {

@@ -1,23 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiTokenEntity, TOKEN_PREFIX, type Database } from '@metalyard/db';
-import { callerWith, expectTRPCError, machine, openTestDatabase, seed, type Caller } from './test-helpers.js';
+import { callerWith, eachTestWithSeededDatabase, expectTRPCError, machine, type Caller, type Cast } from './test-helpers.js';
 
 let db: Database;
-let as: Awaited<ReturnType<typeof seed>>;
+let as: Cast;
 /** A declared node (to accept), one the admin holds (to release), and a ready one (to acquire). */
 let declared: string;
 let allocated: string;
 
-beforeEach(async () => {
-  db = await openTestDatabase();
-  as = await seed(db);
+eachTestWithSeededDatabase(async (fresh, cast) => {
+  db = fresh;
+  as = cast;
   declared = (await as.anonymous.enlist(machine(1))).systemId;
   allocated = (await as.admin.caller.protected.enlist(machine(2))).systemId;
   await as.admin.caller.protected.nodes.acquire({ systemId: allocated });
   await as.admin.caller.protected.enlist(machine(3));
-});
-afterEach(async () => {
-  await db.close();
 });
 
 /** Every protected procedure, called with valid input. */

@@ -1,17 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Database } from '@metalyard/db';
 import { REDACTED, SYSTEM_ID_PATTERN, hostnameProblem } from '@metalyard/domain';
-import { ANONYMOUS, eventLog, expectInvalidInput, expectTRPCError, machine, mac, openTestDatabase, seed } from './test-helpers.js';
+import { ANONYMOUS, eachTestWithSeededDatabase, eventLog, expectInvalidInput, expectTRPCError, mac, machine, type Cast } from './test-helpers.js';
 
 let db: Database;
-let as: Awaited<ReturnType<typeof seed>>;
+let as: Cast;
 
-beforeEach(async () => {
-  db = await openTestDatabase();
-  as = await seed(db);
-});
-afterEach(async () => {
-  await db.close();
+eachTestWithSeededDatabase((fresh, cast) => {
+  db = fresh;
+  as = cast;
 });
 
 const ipmi = {

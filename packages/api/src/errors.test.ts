@@ -1,20 +1,17 @@
 import { TRPCError } from '@trpc/server';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import type { Database } from '@metalyard/db';
 import { ConflictError, InvalidTransitionError, NotFoundError, UnauthenticatedError } from '@metalyard/domain';
 import { TRPC_CODE_BY_KIND, appRouter, toTRPCError } from './index.js';
-import { errorShape, expectTRPCError, machine, mac, openTestDatabase, seed, trpcError } from './test-helpers.js';
+import { eachTestWithSeededDatabase, errorShape, expectTRPCError, mac, machine, trpcError, type Cast } from './test-helpers.js';
 
 let db: Database;
-let as: Awaited<ReturnType<typeof seed>>;
+let as: Cast;
 
-beforeEach(async () => {
-  db = await openTestDatabase();
-  as = await seed(db);
-});
-afterEach(async () => {
-  await db.close();
+eachTestWithSeededDatabase((fresh, cast) => {
+  db = fresh;
+  as = cast;
 });
 
 /** The router's errorFormatter, called as tRPC calls it. */

@@ -1,16 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Database } from '@metalyard/db';
-import { ANONYMOUS, events, eventLog, expectTRPCError, machine, openTestDatabase, seed } from './test-helpers.js';
+import { ANONYMOUS, eachTestWithSeededDatabase, eventLog, events, expectTRPCError, machine, type Cast } from './test-helpers.js';
 
 let db: Database;
-let as: Awaited<ReturnType<typeof seed>>;
+let as: Cast;
 
-beforeEach(async () => {
-  db = await openTestDatabase();
-  as = await seed(db);
-});
-afterEach(async () => {
-  await db.close();
+eachTestWithSeededDatabase((fresh, cast) => {
+  db = fresh;
+  as = cast;
 });
 
 describe('the node event log', () => {

@@ -1,19 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeCursor, type Database } from '@metalyard/db';
 import { NODE_STATUSES, type NodeStatus } from '@metalyard/domain';
-import { expectInvalidInput, expectTRPCError, machine, openTestDatabase, seed, type Caller } from './test-helpers.js';
+import { eachTestWithSeededDatabase, expectInvalidInput, expectTRPCError, machine, type Caller, type Cast } from './test-helpers.js';
 
 let db: Database;
-let as: Awaited<ReturnType<typeof seed>>;
+let as: Cast;
 let alice: Caller;
 
-beforeEach(async () => {
-  db = await openTestDatabase();
-  as = await seed(db);
+eachTestWithSeededDatabase((fresh, cast) => {
+  db = fresh;
+  as = cast;
   alice = as.alice.caller;
-});
-afterEach(async () => {
-  await db.close();
 });
 
 describe('protected.nodes.get', () => {

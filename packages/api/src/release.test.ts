@@ -1,21 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Database } from '@metalyard/db';
 import type { RouterOutputs } from './index.js';
-import { eventLog, expectTRPCError, machine, openTestDatabase, seed } from './test-helpers.js';
+import { eachTestWithSeededDatabase, eventLog, expectTRPCError, machine, type Cast } from './test-helpers.js';
 
 let db: Database;
-let as: Awaited<ReturnType<typeof seed>>;
+let as: Cast;
 /** A node alice has acquired. */
 let owned: RouterOutputs['protected']['nodes']['acquire'];
 
-beforeEach(async () => {
-  db = await openTestDatabase();
-  as = await seed(db);
+eachTestWithSeededDatabase(async (fresh, cast) => {
+  db = fresh;
+  as = cast;
   await as.admin.caller.protected.enlist(machine(1));
   owned = await as.alice.caller.protected.nodes.acquire();
-});
-afterEach(async () => {
-  await db.close();
 });
 
 describe('protected.nodes.release', () => {

@@ -4,7 +4,7 @@
  */
 import { TRPCError } from '@trpc/server';
 import { getErrorShape } from '@trpc/server/unstable-core-do-not-import';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { ZodError } from 'zod';
 import { openDatabase, type Database } from '@metalyard/db';
 import type { Role, User } from '@metalyard/domain';
@@ -58,6 +58,23 @@ export async function seed(db: Database) {
     alice: await signIn(db, 'alice'),
     bob: await signIn(db, 'bob'),
   };
+}
+
+export type Cast = Awaited<ReturnType<typeof seed>>;
+
+/**
+ * Gives each test of the calling file its own fresh, seeded database, closed after the test.
+ * `prepare` receives it before the test runs: to keep it, and to set up more.
+ */
+export function eachTestWithSeededDatabase(prepare: (db: Database, as: Cast) => void | Promise<void>): void {
+  let db: Database | undefined;
+  beforeEach(async () => {
+    db = await openTestDatabase();
+    await prepare(db, await seed(db));
+  });
+  afterEach(async () => {
+    await db?.close();
+  });
 }
 
 /** The n-th test MAC in colon form: 52:54:00:00:00:01 for 1. */
