@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, CLI_MAIN, cliIn, manage, nextMac, scratchDir, startServer, tableRows, unreachableUrl, type TestServer } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { CLI_MAIN, adminCliSession, nextMac, tableRows, unreachableUrl } from './harness.js';
 
 interface NodeJson {
   systemId: string;
@@ -14,30 +14,9 @@ interface NodeJson {
   owner: string | null;
 }
 
-const scratch = scratchDir();
-const configHome = join(scratch.path, 'config');
-const cli = cliIn(configHome);
+const session = adminCliSession();
+const { cli, asAlice, json } = session;
 const mac = () => nextMac(0x0a);
-let server: TestServer;
-let userToken: string;
-
-beforeAll(async () => {
-  server = await startServer(scratch.path);
-  userToken = await manage(server.databaseUrl, 'createuser', '--username', 'alice');
-  expect((await cli(['login', 'admin', server.url, ADMIN_TOKEN])).code).toBe(0);
-});
-afterAll(async () => {
-  await server?.stop();
-  scratch.remove();
-});
-
-const asAlice = () => ({ env: { METALYARD_TOKEN: userToken } });
-async function json<T>(args: string[], options = {}): Promise<T> {
-  const result = await cli([...args, '--json'], options);
-  expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
-  return JSON.parse(result.stdout) as T;
-}
 
 describe('enlist', () => {
   it('as the user: ready at once, shown field by field, power secrets masked', async () => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 const SERVER_DIST = fileURLToPath(new URL('../../server/dist/', import.meta.url));
 export const CLI_MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -111,6 +112,64 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
 export function cliIn(configHome: string, shared: Record<string, string> = {}) {
   return (args: string[], options: CliOptions = {}) =>
     runCli(args, { ...options, env: { XDG_CONFIG_HOME: configHome, ...shared, ...options.env } });
+}
+
+export interface AdminCliSession {
+  /** The CLI's config folder (XDG_CONFIG_HOME). */
+  configHome: string;
+  /** The CLI, logged in to the server as admin (its default profile 'admin'). */
+  cli: ReturnType<typeof cliIn>;
+  /** The running server: read it inside tests, once beforeAll has started it. */
+  readonly server: TestServer;
+  /** The token of alice, a plain user: read it inside tests. */
+  readonly userToken: string;
+  /** Options that run a command as alice. */
+  asAlice(): CliOptions;
+  /** Runs a command with --json, expects it to succeed with nothing on stderr, and parses what it prints. */
+  json<T>(args: string[], options?: CliOptions): Promise<T>;
+}
+
+/**
+ * For the calling test file: the real server on a fresh database in a scratch folder, the user alice,
+ * and the CLI logged in as admin; started before the file's tests, stopped and removed after them.
+ */
+export function adminCliSession(): AdminCliSession {
+  const scratch = scratchDir();
+  const configHome = join(scratch.path, 'config');
+  const cli = cliIn(configHome);
+  let started: { server: TestServer; userToken: string } | undefined;
+  const ready = () => {
+    if (!started) throw new Error('the test server starts in beforeAll: use it inside tests');
+    return started;
+  };
+
+  beforeAll(async () => {
+    const server = await startServer(scratch.path);
+    started = { server, userToken: await manage(server.databaseUrl, 'createuser', '--username', 'alice') };
+    expect((await cli(['login', 'admin', server.url, ADMIN_TOKEN])).code).toBe(0);
+  });
+  afterAll(async () => {
+    await started?.server.stop();
+    scratch.remove();
+  });
+
+  return {
+    configHome,
+    cli,
+    get server() {
+      return ready().server;
+    },
+    get userToken() {
+      return ready().userToken;
+    },
+    asAlice: () => ({ env: { METALYARD_TOKEN: ready().userToken } }),
+    async json<T>(args: string[], options: CliOptions = {}): Promise<T> {
+      const result = await cli([...args, '--json'], options);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      return JSON.parse(result.stdout) as T;
+    },
+  };
 }
 
 let macCounter = 0;

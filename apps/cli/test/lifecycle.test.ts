@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMetalyardClient } from '@metalyard/sdk';
-import { ADMIN_TOKEN, CLI_MAIN, cliIn, manage, nextMac, scratchDir, startServer, tableRows, type TestServer } from './harness.js';
+import { CLI_MAIN, adminCliSession, nextMac, tableRows } from './harness.js';
 
 interface NodeJson {
   systemId: string;
@@ -16,30 +15,9 @@ interface NodeJson {
   machineToken?: string;
 }
 
-const scratch = scratchDir();
-const configHome = join(scratch.path, 'config');
-const cli = cliIn(configHome);
+const session = adminCliSession();
+const { cli, configHome, asAlice, json } = session;
 const mac = () => nextMac(0x0b);
-let server: TestServer;
-let userToken: string;
-
-beforeAll(async () => {
-  server = await startServer(scratch.path);
-  userToken = await manage(server.databaseUrl, 'createuser', '--username', 'alice');
-  expect((await cli(['login', 'admin', server.url, ADMIN_TOKEN])).code).toBe(0);
-});
-afterAll(async () => {
-  await server?.stop();
-  scratch.remove();
-});
-
-const asAlice = () => ({ env: { METALYARD_TOKEN: userToken } });
-async function json<T>(args: string[], options = {}): Promise<T> {
-  const result = await cli([...args, '--json'], options);
-  expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
-  return JSON.parse(result.stdout) as T;
-}
 const enlistReady = (hostname: string) => json<NodeJson>(['enlist', '--arch', 'amd64/generic', '--mac', mac(), '--hostname', hostname]);
 
 describe('accept --all', () => {
@@ -171,7 +149,7 @@ describe('events', () => {
       });
       child.once('exit', () => reject(new Error(`events --follow exited early:\n${stderr}`)));
     });
-    const other = createMetalyardClient({ url: server.url, token: userToken });
+    const other = createMetalyardClient({ url: session.server.url, token: session.userToken });
     const node = await other.protected.enlist.mutate({ architecture: 'riscv64/generic', macAddresses: [mac()], hostname: 'followed-1' });
     await expect.poll(() => stdout, { timeout: 30_000 }).toContain(node.systemId);
     child.kill('SIGINT');
@@ -199,11 +177,11 @@ describe('tokens, users, whoami, login --username, createadmin', () => {
     expect(created.stdout).toBe("Created user 'bob'.\n");
     expect(tableRows((await cli(['users', 'list'])).stdout)).toContainEqual(['bob', 'user', expect.any(String)]);
     expect((await cli(['users', 'list'], asAlice())).code).toBe(3);
-    const login = await cli(['login', 'bob', server.url, '--username', 'bob'], { input: 'bob-password-1234\n' });
+    const login = await cli(['login', 'bob', session.server.url, '--username', 'bob'], { input: 'bob-password-1234\n' });
     expect(login.code).toBe(0);
     expect(login.stdout).toMatch(/The session expires at \S+; log in again then\./);
     expect(await json(['--profile', 'bob', 'whoami'])).toMatchObject({ username: 'bob', role: 'user', profile: 'bob' });
-    const wrong = await cli(['login', 'bob2', server.url, '--username', 'bob'], { input: 'not-the-password\n' });
+    const wrong = await cli(['login', 'bob2', session.server.url, '--username', 'bob'], { input: 'not-the-password\n' });
     expect(wrong.code).toBe(3);
     expect(wrong.stderr).toContain('refused this username and password');
     expect(await json(['users', 'update', 'bob', '--role', 'admin'])).toMatchObject({ username: 'bob', role: 'admin' });
@@ -211,12 +189,12 @@ describe('tokens, users, whoami, login --username, createadmin', () => {
   });
 
   it('forwards createadmin to the server’s management command, with its arguments and output', async () => {
-    const result = await cli(['createadmin', '--username', 'carol'], { env: { DATABASE_URL: server.databaseUrl } });
+    const result = await cli(['createadmin', '--username', 'carol'], { env: { DATABASE_URL: session.server.databaseUrl } });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("created admin 'carol'");
     const token = result.stdout.trim();
     expect(await json(['whoami'], { env: { METALYARD_TOKEN: token } })).toMatchObject({ username: 'carol', role: 'admin' });
-    const usage = await cli(['createuser'], { env: { DATABASE_URL: server.databaseUrl } });
+    const usage = await cli(['createuser'], { env: { DATABASE_URL: session.server.databaseUrl } });
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('--username NAME is required');
   });

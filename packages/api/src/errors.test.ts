@@ -1,16 +1,13 @@
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
-import type { Database } from '@metalyard/db';
 import { ConflictError, InvalidTransitionError, NotFoundError, UnauthenticatedError } from '@metalyard/domain';
 import { TRPC_CODE_BY_KIND, appRouter, toTRPCError } from './index.js';
 import { eachTestWithSeededDatabase, errorShape, expectTRPCError, mac, machine, trpcError, type Cast } from './test-helpers.js';
 
-let db: Database;
 let as: Cast;
 
-eachTestWithSeededDatabase((fresh, cast) => {
-  db = fresh;
+eachTestWithSeededDatabase((_db, cast) => {
   as = cast;
 });
 

@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { encodeCursor, type Database } from '@metalyard/db';
+import { encodeCursor } from '@metalyard/db';
 import { NODE_STATUSES, type NodeStatus } from '@metalyard/domain';
 import { eachTestWithSeededDatabase, expectInvalidInput, expectTRPCError, machine, type Caller, type Cast } from './test-helpers.js';
 
-let db: Database;
 let as: Cast;
 let alice: Caller;
 
-eachTestWithSeededDatabase((fresh, cast) => {
-  db = fresh;
+eachTestWithSeededDatabase((_db, cast) => {
   as = cast;
   alice = as.alice.caller;
 });

@@ -5,6 +5,7 @@ import { useEnlist } from '../api/nodes.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { FieldError, messagesFor } from '../components/FieldError.js';
 import { Modal } from '../components/Modal.js';
+import { SelectField } from '../components/SelectField.js';
 import { navigate, hrefs } from '../route.js';
 
 /** `key=value` lines into power parameters; a line without `=` is reported by its number. */
@@ -77,22 +78,8 @@ function AddMachineForm({ onDone }: { onDone(): void }) {
         <FieldError id="hostname-error" messages={hostnameErrors} />
       </label>
       <div className="field-row">
-        <label className="field">
-          <span className="field-label">Architecture</span>
-          <select value={architecture} onChange={(event) => setArchitecture(event.target.value as Architecture)}>
-            {ARCHITECTURES.map((name) => (
-              <option key={name}>{name}</option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field-label">Power type</span>
-          <select value={powerType} onChange={(event) => setPowerType(event.target.value as PowerType)}>
-            {POWER_TYPES.map((name) => (
-              <option key={name}>{name}</option>
-            ))}
-          </select>
-        </label>
+        <SelectField label="Architecture" value={architecture} choices={ARCHITECTURES} onChange={setArchitecture} />
+        <SelectField label="Power type" value={powerType} choices={POWER_TYPES} onChange={setPowerType} />
       </div>
       <label className="field">
         <span className="field-label">MAC addresses</span>

@@ -7,6 +7,7 @@ import { isAdmin, useViewer } from '../../api/viewer.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { FieldError, messagesFor } from '../../components/FieldError.js';
 import { Modal } from '../../components/Modal.js';
+import { SelectField } from '../../components/SelectField.js';
 import { parsePowerParameters } from '../AddMachineDialog.js';
 
 /** Edits what may change on a node: hostname and tags (owner or admin); zone, pool and power (admin). */
@@ -29,6 +30,8 @@ export function changesOf(node: Node, draft: Omit<NodeUpdate, 'systemId'>): Node
   if (draft.powerParameters !== undefined) update.powerParameters = draft.powerParameters;
   return update;
 }
+
+const namesOf = (labels: readonly { name: string }[] | undefined): string[] => (labels ?? []).map((label) => label.name);
 
 function EditMachineForm({ node, onDone }: { node: Node; onDone(): void }) {
   const admin = isAdmin(useViewer());
@@ -99,33 +102,10 @@ function EditMachineForm({ node, onDone }: { node: Node; onDone(): void }) {
       {admin && (
         <>
           <div className="field-row">
-            <label className="field">
-              <span className="field-label">Zone</span>
-              <select value={zone} onChange={(event) => setZone(event.target.value)}>
-                <option value="">No zone</option>
-                {(zones.data ?? []).map((label) => (
-                  <option key={label.name}>{label.name}</option>
-                ))}
-              </select>
-            </label>
-            <label className="field">
-              <span className="field-label">Pool</span>
-              <select value={pool} onChange={(event) => setPool(event.target.value)}>
-                <option value="">No pool</option>
-                {(pools.data ?? []).map((label) => (
-                  <option key={label.name}>{label.name}</option>
-                ))}
-              </select>
-            </label>
+            <SelectField label="Zone" value={zone} choices={namesOf(zones.data)} onChange={setZone} none="No zone" />
+            <SelectField label="Pool" value={pool} choices={namesOf(pools.data)} onChange={setPool} none="No pool" />
           </div>
-          <label className="field">
-            <span className="field-label">Power type</span>
-            <select value={powerType} onChange={(event) => setPowerType(event.target.value as PowerType)}>
-              {POWER_TYPES.map((name) => (
-                <option key={name}>{name}</option>
-              ))}
-            </select>
-          </label>
+          <SelectField label="Power type" value={powerType} choices={POWER_TYPES} onChange={setPowerType} />
           <label className="field">
             <span className="field-label">New power parameters (key=value, one per line)</span>
             <textarea
