@@ -439,8 +439,9 @@ export class SqlNodeStore implements NodeStore {
           item.input.macAddresses,
         );
         if (owners.length > 0) return this.reenlist(inner, owners.map((row) => row.system_id), item.actor, item.trusted);
-        if (!item.trusted && (await em.count(NodeEntity, { status: 'declared' })) >= this.settings.maxDeclared) {
-          throw this.noRoomForDeclared(await em.count(NodeEntity, { status: 'declared' }));
+        if (!item.trusted) {
+          const waiting = await em.count(NodeEntity, { status: 'declared' });
+          if (waiting >= this.settings.maxDeclared) throw this.noRoomForDeclared(waiting);
         }
         if (item.input.hostname) {
           const holder = await em.findOne(NodeEntity, { hostname: item.input.hostname }, { fields: ['systemId'] });
