@@ -1,20 +1,26 @@
 /**
- * Domain errors. Each carries a `kind`; the API maps kinds to transport codes in one place.
- * Messages are meant for the client: they never hold secrets or stack traces.
+ * Domain errors: a class per kind. The API maps each kind to a transport code, an HTTP status and
+ * its headers in one place (packages/api/src/errors.ts). Messages are meant for the client: they
+ * never hold secrets or stack traces.
  */
-export type DomainErrorKind =
-  | 'invalid_input'
-  | 'not_found'
-  | 'conflict'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'rate_limited'
-  | 'unavailable';
+export const DOMAIN_ERROR_KINDS = [
+  'invalid_input',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'rate_limited',
+  'unavailable',
+  'upstream',
+] as const;
+export type DomainErrorKind = (typeof DOMAIN_ERROR_KINDS)[number];
 
-export class DomainError extends Error {
+export abstract class DomainError extends Error {
+  abstract readonly kind: DomainErrorKind;
+
   constructor(
-    readonly kind: DomainErrorKind,
     message: string,
+    /** Facts a client may act on (the node, its status, the actions allowed); never a secret. */
     readonly details?: Record<string, unknown>,
   ) {
     super(message);
@@ -22,27 +28,43 @@ export class DomainError extends Error {
   }
 }
 
+/** Input the schemas could not catch (a cursor from elsewhere, a value that cannot be stored). */
 export class InvalidInputError extends DomainError {
+  readonly kind = 'invalid_input';
+
   constructor(
     message: string,
     readonly field?: string,
   ) {
-    super('invalid_input', message, field ? { field } : undefined);
+    super(message, field ? { field } : undefined);
   }
 }
 
+export class UnauthenticatedError extends DomainError {
+  readonly kind = 'unauthenticated';
+
+  constructor(message = 'authentication required: send Authorization: Bearer <token>') {
+    super(message);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  readonly kind = 'forbidden';
+}
+
 export class NotFoundError extends DomainError {
+  readonly kind = 'not_found';
+
   constructor(what: string, id: string) {
-    super('not_found', `${what} '${id}' does not exist`, { id });
+    super(`${what} '${id}' does not exist`, { id });
   }
 }
 
 export class ConflictError extends DomainError {
-  constructor(message: string, details?: Record<string, unknown>) {
-    super('conflict', message, details);
-  }
+  readonly kind = 'conflict';
 }
 
+/** A transition the node's state forbids: names the state and what is allowed from it. */
 export class InvalidTransitionError extends ConflictError {
   constructor(
     readonly action: string,
@@ -56,18 +78,40 @@ export class InvalidTransitionError extends ConflictError {
   }
 }
 
-export class UnauthenticatedError extends DomainError {
-  constructor(message = 'authentication required: send Authorization: Bearer <token>') {
-    super('unauthenticated', message);
+/** Too many calls: the caller may try again after `retryAfterSeconds`. */
+export class RateLimitedError extends DomainError {
+  readonly kind = 'rate_limited';
+
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message, { retryAfter: retryAfterSeconds });
   }
 }
 
-export class ForbiddenError extends DomainError {
-  constructor(message: string) {
-    super('forbidden', message);
+/** The service cannot take this now (a full approval queue); `retryAfterSeconds` when it knows. */
+export class UnavailableError extends DomainError {
+  readonly kind = 'unavailable';
+
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message, retryAfterSeconds === undefined ? undefined : { retryAfter: retryAfterSeconds });
   }
+}
+
+/** Something Metalyard drives failed (a BMC refused or did not answer): the message says what, never a secret. */
+export class UpstreamError extends DomainError {
+  readonly kind = 'upstream';
 }
 
 export function isDomainError(error: unknown): error is DomainError {
   return error instanceof DomainError;
+}
+
+/** The seconds a refused caller should wait before trying again, when the error says. */
+export function retryAfterOf(error: unknown): number | undefined {
+  return error instanceof RateLimitedError || error instanceof UnavailableError ? error.retryAfterSeconds : undefined;
 }

@@ -28,9 +28,6 @@ export const STATUS_DESCRIPTIONS: Record<NodeStatus, string> = {
   retired: 'Taken out of service for good; may only be deleted.',
 };
 
-/** Statuses in which a node has an owner. */
-export const OWNED_STATUSES: readonly NodeStatus[] = ['allocated', 'deploying', 'deployed', 'failed_deployment'];
-
 export function isNodeStatus(value: unknown): value is NodeStatus {
   return typeof value === 'string' && (NODE_STATUSES as readonly string[]).includes(value);
 }

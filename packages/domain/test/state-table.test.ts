@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { renderStateTable } from './state-table.js';
-import { NODE_ACTIONS, NODE_STATUSES } from './index.js';
+import { renderStateTable } from '../src/index.js';
+import { NODE_ACTIONS, NODE_STATUSES } from '../src/index.js';
 
 const README = new URL('../../../README.md', import.meta.url);
 const BEGIN = '<!-- state-table:begin (generated from packages/domain: pnpm docs) -->';

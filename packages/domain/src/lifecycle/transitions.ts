@@ -1,4 +1,4 @@
-import { InvalidTransitionError } from './errors.js';
+import { InvalidTransitionError } from '../errors.js';
 import { NODE_STATUSES, type NodeStatus } from './status.js';
 
 /**
@@ -15,7 +15,15 @@ export interface TransitionRule {
   readonly edges: Readonly<Partial<Record<NodeStatus, NodeStatus | null>>>;
   /** With the commissioning policy on, the action leads to `commissioning` instead of `ready`. */
   readonly commissionsWhenEnabled?: boolean;
+  /** What the action does to a machine with a power driver, after the change commits (see effects.ts). */
+  readonly power?: PowerEffect;
 }
+
+/**
+ * `boot-network`: next boot from the network, then power on (or cycle when it is on); `boot-disk`:
+ * next boot from the local disk; `off`: power off. A `manual` node is never driven.
+ */
+export type PowerEffect = 'boot-network' | 'boot-disk' | 'off';
 
 /**
  * The single source of truth for the node lifecycle. The API, the SDK's types, the admin app
@@ -33,21 +41,25 @@ export const TRANSITIONS = {
     description: 'Boot the machine into commissioning to inventory and test its hardware (wipes nothing but its state).',
     actor: 'admin',
     edges: { ready: 'commissioning', failed_commissioning: 'commissioning', broken: 'commissioning' },
+    power: 'boot-network',
   },
   passCommissioning: {
     description: 'The machine reports its hardware and passing tests.',
     actor: 'machine',
     edges: { commissioning: 'ready' },
+    power: 'off',
   },
   failCommissioning: {
     description: 'The machine reports failing tests, or does not report in time.',
     actor: 'machine',
     edges: { commissioning: 'failed_commissioning' },
+    power: 'off',
   },
   abort: {
     description: 'Stop commissioning or deployment.',
     actor: 'owner',
     edges: { commissioning: 'failed_commissioning', deploying: 'allocated' },
+    power: 'off',
   },
   acquire: {
     description: 'Take a ready machine; the caller becomes its owner.',
@@ -58,11 +70,13 @@ export const TRANSITIONS = {
     description: 'Install an operating system on an acquired machine.',
     actor: 'owner',
     edges: { allocated: 'deploying' },
+    power: 'boot-network',
   },
   passDeployment: {
     description: 'The machine reports a finished deployment.',
     actor: 'machine',
     edges: { deploying: 'deployed' },
+    power: 'boot-disk',
   },
   failDeployment: {
     description: 'The machine reports a failed deployment.',
@@ -73,11 +87,19 @@ export const TRANSITIONS = {
     description: 'Give the machine back; its disks are erased and it becomes ready.',
     actor: 'owner',
     edges: { allocated: 'releasing', deployed: 'releasing', failed_deployment: 'releasing' },
+    power: 'boot-network',
   },
   finishRelease: {
     description: 'Erasing is done.',
     actor: 'system',
     edges: { releasing: 'ready' },
+    power: 'off',
+  },
+  failRelease: {
+    description: 'The machine agent reports a failed erase, or stops answering while it erases.',
+    actor: 'machine',
+    edges: { releasing: 'broken' },
+    power: 'off',
   },
   markBroken: {
     description: 'Take the machine out of service with a comment.',
@@ -173,4 +195,13 @@ export function transitionEdges(): [NodeAction, NodeStatus, NodeStatus | null][]
       (status) => [action, status, edge(status, action) as NodeStatus | null] as [NodeAction, NodeStatus, NodeStatus | null],
     ),
   );
+}
+
+/**
+ * What a move does to a machine with a power driver: the action's own effect, or — when the
+ * commissioning policy sends an accept to `commissioning` — booting it from the network.
+ */
+export function powerEffectOf(action: NodeAction | 'enlist', to: NodeStatus): PowerEffect | undefined {
+  const own = action === 'enlist' ? undefined : (TRANSITIONS[action] as TransitionRule).power;
+  return own ?? (to === 'commissioning' ? 'boot-network' : undefined);
 }

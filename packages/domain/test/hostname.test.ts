@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateHostname, hostnameProblem } from './hostname.js';
+import { generateHostname, hostnameProblem } from '../src/values/hostname.js';
 
 const label = (length: number, char = 'a') => char.repeat(length);
 

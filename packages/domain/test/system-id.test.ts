@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SYSTEM_ID_LENGTH, SYSTEM_ID_PATTERN, generateSystemId } from './system-id.js';
+import { SYSTEM_ID_LENGTH, SYSTEM_ID_PATTERN, generateSystemId } from '../src/values/system-id.js';
 
 describe('generateSystemId', () => {
   const ids = Array.from({ length: 2000 }, () => generateSystemId());

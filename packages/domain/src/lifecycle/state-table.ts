@@ -11,7 +11,11 @@ const WHO: Record<TransitionRule['actor'], string> = {
 
 /** The lifecycle as markdown, derived from the transition table: the README's state machine section. */
 export function renderStateTable(): string {
-  const statuses = ['| status | meaning |', '| --- | --- |', ...NODE_STATUSES.map((status) => `| \`${status}\` | ${STATUS_DESCRIPTIONS[status]} |`)];
+  const statuses = [
+    '| status | meaning |',
+    '| --- | --- |',
+    ...NODE_STATUSES.map((status) => `| \`${status}\` | ${STATUS_DESCRIPTIONS[status]} |`),
+  ];
   const actions = [
     '| action | who | from → to | what it does |',
     '| --- | --- | --- | --- |',
@@ -20,7 +24,9 @@ export function renderStateTable(): string {
       const edges = Object.entries(rule.edges)
         .map(([from, to]) => `\`${from}\` → ${to === null ? '(deleted)' : `\`${to}\``}`)
         .join('<br>');
-      const policy = rule.commissionsWhenEnabled ? ' With `METALYARD_COMMISSIONING=on` it leads to `commissioning` instead of `ready`.' : '';
+      const policy = rule.commissionsWhenEnabled
+        ? ' With `METALYARD_COMMISSIONING=on` it leads to `commissioning` instead of `ready`.'
+        : '';
       return `| \`${action}\` | ${WHO[rule.actor]} | ${edges} | ${rule.description}${policy} |`;
     }),
   ];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeMac } from './mac.js';
+import { normalizeMac } from '../src/values/mac.js';
 
 describe('normalizeMac', () => {
   it.each([

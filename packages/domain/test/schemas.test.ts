@@ -12,11 +12,14 @@ import {
   macAddressSchema,
   powerParametersSchema,
   redactPowerParameters,
-} from './schemas.js';
+} from '../src/index.js';
 
 /** `count` distinct MACs in colon form: 02:00:00:00:00:00, 02:00:00:00:00:01, … */
 function macs(count: number): string[] {
-  return Array.from({ length: count }, (_, i) => `02:00:00:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`);
+  return Array.from(
+    { length: count },
+    (_, i) => `02:00:00:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`,
+  );
 }
 
 /** The issues of a failed parse as `path: message` strings. */
@@ -63,14 +66,18 @@ describe('enlistInputSchema', () => {
   });
 
   it('refuses __proto__ given through JSON.parse, and pollutes nothing', () => {
-    const input = JSON.parse('{"architecture":"amd64/generic","macAddresses":["aa:bb:cc:dd:ee:ff"],"__proto__":{"status":"ready","isAdmin":true}}');
+    const input = JSON.parse(
+      '{"architecture":"amd64/generic","macAddresses":["aa:bb:cc:dd:ee:ff"],"__proto__":{"status":"ready","isAdmin":true}}',
+    );
     expect(Object.keys(input)).toContain('__proto__');
     expect(issuesOf(enlistInputSchema.safeParse(input))).toEqual([': unknown field(s): __proto__']);
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
   });
 
   it('drops a power parameter named __proto__ without touching any prototype', () => {
-    const input = JSON.parse('{"architecture":"amd64/generic","macAddresses":["aa:bb:cc:dd:ee:ff"],"powerParameters":{"__proto__":{"polluted":"yes"}}}');
+    const input = JSON.parse(
+      '{"architecture":"amd64/generic","macAddresses":["aa:bb:cc:dd:ee:ff"],"powerParameters":{"__proto__":{"polluted":"yes"}}}',
+    );
     const parsed = enlistInputSchema.parse(input);
     expect(Object.keys(parsed.powerParameters)).toEqual([]);
     expect(Object.getPrototypeOf(parsed.powerParameters)).toBe(Object.prototype);
@@ -153,11 +160,23 @@ describe('powerParametersSchema', () => {
     expect(powerParametersSchema.parse({ power_address: 'x', user2: 'y' })).toEqual({ power_address: 'x', user2: 'y' });
   });
   it.each([
-    ['an upper-case key', { Address: 'x' }, 'Address: keys are lowercase identifiers such as address, username, password'],
-    ['a key starting with a digit', { '1a': 'x' }, '1a: keys are lowercase identifiers such as address, username, password'],
+    [
+      'an upper-case key',
+      { Address: 'x' },
+      'Address: keys are identifiers starting with a lowercase letter, such as address, username, password, cipherSuite',
+    ],
+    [
+      'a key starting with a digit',
+      { '1a': 'x' },
+      '1a: keys are identifiers starting with a lowercase letter, such as address, username, password, cipherSuite',
+    ],
     ['a non-string value', { address: 1 }, 'address: values must be strings'],
     ['a value over 1024 characters', { address: 'x'.repeat(1025) }, 'address: values must be at most 1024 characters'],
-    ['more than 32 parameters', Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, 'v'])), ': may hold at most 32 parameters'],
+    [
+      'more than 32 parameters',
+      Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, 'v'])),
+      ': may hold at most 32 parameters',
+    ],
     ['a string', 'ipmi', ': must be an object of string values'],
     ['null', null, ': must be an object of string values'],
   ])('refuses %s', (_label, input, issue) => {

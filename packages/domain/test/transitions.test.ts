@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidTransitionError } from './errors.js';
-import { mayTakeAction } from './permissions.js';
-import type { User } from './ports.js';
-import { NODE_STATUSES, type NodeStatus } from './status.js';
+import { InvalidTransitionError } from '../src/errors.js';
+import { mayTakeAction } from '../src/permissions.js';
+import type { User } from '../src/model.js';
+import { NODE_STATUSES, type NodeStatus } from '../src/lifecycle/status.js';
+import { agentStepOf } from '../src/lifecycle/effects.js';
 import {
   NODE_ACTIONS,
   TRANSITIONS,
@@ -14,7 +15,7 @@ import {
   trustedEnlistStatus,
   type ActionActor,
   type NodeAction,
-} from './transitions.js';
+} from '../src/lifecycle/transitions.js';
 
 /** The lifecycle written out by hand, independently of TRANSITIONS: status → action → target (null: deleted). */
 const EXPECTED: Record<NodeStatus, Partial<Record<NodeAction, NodeStatus | null>>> = {
@@ -32,7 +33,7 @@ const EXPECTED: Record<NodeStatus, Partial<Record<NodeAction, NodeStatus | null>
   deploying: { abort: 'allocated', passDeployment: 'deployed', failDeployment: 'failed_deployment', markBroken: 'broken' },
   deployed: { release: 'releasing', markBroken: 'broken' },
   failed_deployment: { release: 'releasing', markBroken: 'broken' },
-  releasing: { finishRelease: 'ready' },
+  releasing: { finishRelease: 'ready', failRelease: 'broken' },
   broken: { commission: 'commissioning', markFixed: 'ready', retire: 'retired', delete: null },
   retired: { delete: null },
 };
@@ -50,13 +51,21 @@ const EXPECTED_ACTORS: Record<NodeAction, ActionActor> = {
   failDeployment: 'machine',
   release: 'owner',
   finishRelease: 'system',
+  failRelease: 'machine',
   markBroken: 'owner',
   markFixed: 'admin',
   retire: 'admin',
   delete: 'admin',
 };
 
-const NOT_A_PERSONS: NodeAction[] = ['passCommissioning', 'failCommissioning', 'passDeployment', 'failDeployment', 'finishRelease'];
+const NOT_A_PERSONS: NodeAction[] = [
+  'passCommissioning',
+  'failCommissioning',
+  'passDeployment',
+  'failDeployment',
+  'finishRelease',
+  'failRelease',
+];
 
 /** The actions possible from a status, in table order. */
 const possibleFrom = (status: NodeStatus) => NODE_ACTIONS.filter((action) => action in EXPECTED[status]);
@@ -179,5 +188,14 @@ describe('InvalidTransitionError', () => {
     expect(new InvalidTransitionError('accept', 'gone', []).message).toBe(
       "cannot accept the node: it is gone (nothing is allowed from 'gone')",
     );
+  });
+});
+
+describe('the machine agent’s step', () => {
+  it('is commission and deploy in those statuses, erase in releasing only for a machine Metalyard powers, else none', () => {
+    const steps = (driven: boolean) =>
+      Object.fromEntries(NODE_STATUSES.map((status) => [status, agentStepOf(status, driven)]).filter(([, step]) => step !== null));
+    expect(steps(true)).toEqual({ commissioning: 'commission', deploying: 'deploy', releasing: 'erase' });
+    expect(steps(false)).toEqual({ commissioning: 'commission', deploying: 'deploy' });
   });
 });
