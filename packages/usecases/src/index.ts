@@ -1,0 +1,18 @@
+export { createApplication, type Adapters, type Application } from './application.js';
+export type { UseCaseObserver } from './deps.js';
+export * from './ports/index.js';
+export * from './settings.js';
+export { GroupCommit } from './shared/group-commit.js';
+export { MACHINE_TOKEN_PREFIX, TOKEN_PREFIX, generateToken, hashToken } from './shared/secrets.js';
+export { hashPassword, verifyPassword } from './shared/passwords.js';
+export { PERSON_NODE_ACTIONS, type PersonNodeAction } from './nodes/node-action.js';
+export { BOOTSTRAP_ADMIN } from './auth/bootstrap-admin.js';
+export type { Accepted } from './nodes/accept.js';
+export type { LoginResult } from './auth/login.js';
+export type { EnlistNode, EnlistRequest } from './nodes/enlist.js';
+export type { PowerOperation } from './power/power-control.js';
+export type { PersonPowerOperation } from './power/power-node.js';
+export type { PowerSyncResult } from './power/sync.js';
+export type { LookupResult } from './machine/lookup.js';
+export type { HeartbeatResult } from './machine/heartbeat.js';
+export type { BootDecision, BootEnvironment } from './machine/boot.js';

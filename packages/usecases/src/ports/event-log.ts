@@ -1,0 +1,28 @@
+import type { EventPage, EventRecord, ListEventsInput, NodeStatus } from '@metalyard/domain';
+
+export interface NewEvent {
+  nodeId: number | null;
+  systemId: string;
+  type: string;
+  fromStatus: NodeStatus | null;
+  toStatus: NodeStatus | null;
+  actor: string;
+  details: Record<string, unknown> | null;
+  createdAt: Date;
+}
+
+/**
+ * The node event log. Events appended in a transaction are delivered to subscribers only after it
+ * commits (the unit of work publishes them), so nobody hears of a change that did not happen.
+ */
+export interface EventLog {
+  append(events: readonly NewEvent[]): Promise<EventRecord[]>;
+  list(query: ListEventsInput): Promise<EventPage>;
+}
+
+/** Live delivery of committed events (in this process, and from the other replicas on PostgreSQL). */
+export interface EventFeed {
+  subscribe(listener: (event: EventRecord) => void): () => void;
+  /** How many listeners are subscribed. */
+  readonly size: number;
+}
