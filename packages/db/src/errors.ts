@@ -1,7 +1,12 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { ConflictError } from '@metalyard/domain';
+import { DuplicateKeyError } from '@metalyard/usecases';
 
-/** Turns a unique-constraint violation (a race another request won) into a domain conflict. */
-export function asConflict(error: unknown, message: string): unknown {
-  return error instanceof UniqueConstraintViolationException ? new ConflictError(message) : error;
+/**
+ * The one place an ORM exception becomes something the use cases understand: a unique value taken
+ * by a concurrent writer is a DuplicateKeyError (each use case says what that means). Deadlocks stay
+ * as they are for the unit of work to retry; anything else is unexpected.
+ */
+export function translateDatabaseError(error: unknown): unknown {
+  if (error instanceof UniqueConstraintViolationException) return new DuplicateKeyError();
+  return error;
 }

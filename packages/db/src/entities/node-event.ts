@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
+import { TABLES } from '../queries/tables.js';
 
 /**
  * One thing that happened to a node: a status change (from → to) or another event, with who did
@@ -6,7 +7,7 @@ import { defineEntity, type InferEntity } from '@mikro-orm/core';
  */
 export const NodeEventEntity = defineEntity({
   name: 'NodeEvent',
-  tableName: 'node_event',
+  tableName: TABLES.nodeEvent,
   properties: (p) => ({
     id: p.integer().primary().autoincrement(),
     nodeId: p.integer().nullable().index(),

@@ -1,12 +1,13 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
-import type { Architecture, Hardware, NodeStatus, PowerParameters, PowerType } from '@metalyard/domain';
+import { TABLES } from '../queries/tables.js';
+import type { AgentStep, Architecture, Hardware, NodeStatus, PowerParameters, PowerState, PowerType } from '@metalyard/domain';
 import { UserEntity } from './user.js';
 import { MacAddressEntity } from './mac-address.js';
 import { PoolEntity, TagEntity, ZoneEntity } from './label.js';
 
 export const NodeEntity = defineEntity({
   name: 'Node',
-  tableName: 'node',
+  tableName: TABLES.node,
   properties: (p) => ({
     id: p.integer().primary().autoincrement(),
     systemId: p.string().length(16).unique(),
@@ -16,10 +17,10 @@ export const NodeEntity = defineEntity({
     architecture: p.string().length(32).$type<Architecture>(),
     powerType: p.string().length(32).$type<PowerType>(),
     powerParameters: p.json<PowerParameters>(),
-    owner: () => p.manyToOne(UserEntity).nullable().deleteRule('set null'),
-    zone: () => p.manyToOne(ZoneEntity).nullable().deleteRule('set null'),
-    pool: () => p.manyToOne(PoolEntity).nullable().deleteRule('set null'),
-    tags: () => p.manyToMany(TagEntity).pivotTable('node_tag').joinColumn('node_id').inverseJoinColumn('tag_id'),
+    owner: () => p.manyToOne(UserEntity).nullable().deleteRule('set null').updateRule('cascade'),
+    zone: () => p.manyToOne(ZoneEntity).nullable().deleteRule('set null').updateRule('cascade'),
+    pool: () => p.manyToOne(PoolEntity).nullable().deleteRule('set null').updateRule('cascade'),
+    tags: () => p.manyToMany(TagEntity).pivotTable(TABLES.nodeTag).joinColumn('node_id').inverseJoinColumn('tag_id'),
     macAddresses: () => p.oneToMany(MacAddressEntity).mappedBy('node'),
     /** Facts from commissioning; cpuCount and memoryMb are columns too, for acquire constraints. */
     hardware: p.json<Hardware>().nullable(),
@@ -27,12 +28,26 @@ export const NodeEntity = defineEntity({
     memoryMb: p.integer().nullable(),
     annotations: p.json<Record<string, string>>(),
     statusMessage: p.text().nullable(),
+    /** What the BMC said last (on, off, unknown) and when. */
+    powerState: p.string().length(8).default('unknown').$type<PowerState>(),
+    powerStateCheckedAt: p.datetime().nullable(),
     /** When the current status times out (commissioning) or completes (erasing), for the sweeper. */
     statusDeadline: p.datetime().nullable().index(),
     /** SHA-256 of the per-node token issued when commissioning or deployment starts. */
     machineTokenHash: p.string().length(64).nullable().unique(),
+    /** When machine.lookup handed the agent its token in the current status (once per status); null: not yet. */
+    agentTokenIssuedAt: p.datetime().nullable(),
+    /** The machine agent's last heartbeat: its step, its phase message, when. */
+    agentStep: p.string().length(16).nullable().$type<AgentStep>(),
+    agentMessage: p.text().nullable(),
+    agentAt: p.datetime().nullable(),
+    /** The disk image the last deployment writes (a file name in the images folder). */
+    image: p.string().length(128).nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   }),
   // Keyset pagination filtered by status, and the search for a ready node to acquire.
   indexes: [{ properties: ['status', 'id'], name: 'node_status_id_index' }],

@@ -1,9 +1,10 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
+import { TABLES } from '../queries/tables.js';
 import type { Role } from '@metalyard/domain';
 
 export const UserEntity = defineEntity({
   name: 'User',
-  tableName: 'app_user',
+  tableName: TABLES.user,
   properties: (p) => ({
     id: p.integer().primary().autoincrement(),
     username: p.string().length(64).unique(),

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MIGRATION_NAMES, loadMigrations, openDatabase, sqliteLocation, type Database } from './index.js';
+import { MIGRATION_NAMES, loadMigrations, openDatabase, sqliteLocation, type Database } from '../src/index.js';
+import { openYard } from './yard.js';
 
 let db: Database | undefined;
 afterEach(async () => {
@@ -18,20 +19,22 @@ describe('migrations', () => {
   it('build exactly the schema the entities describe', async () => {
     db = await openDatabase({ url: ':memory:' });
     // Anything the committed migrations got wrong would show up as a pending schema change.
-    const diff = await db.orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false });
+    const diff = await db.orm.schema.getUpdateSchemaSQL({ wrap: false });
     expect(diff.trim()).toBe('');
-    expect(db.migration).toBe('Migration20261125000000');
+    expect(db.migration).toBe('Migration20261202000000');
   });
 
   it('run once: a second start on the same file applies nothing and keeps the data', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'metalyard-db-'));
     try {
       const url = join(dir, 'nested', 'metalyard.sqlite');
-      db = await openDatabase({ url });
-      await db.auth.createUser('keeper', 'admin');
+      let yard = await openYard({ url });
+      db = yard.db;
+      await yard.app.users.create('keeper', 'admin');
       await db.close();
-      db = await openDatabase({ url });
-      expect(await db.auth.findUser('keeper')).toMatchObject({ username: 'keeper', role: 'admin' });
+      yard = await openYard({ url });
+      db = yard.db;
+      expect(await yard.app.users.find('keeper')).toMatchObject({ username: 'keeper', role: 'admin' });
       const [mode] = await db.orm.em.fork().getConnection().execute<{ journal_mode: string }[]>('pragma journal_mode');
       expect(mode?.journal_mode).toBe('wal');
     } finally {

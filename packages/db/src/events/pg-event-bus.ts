@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { MikroORM } from '@mikro-orm/core';
 import type { EventRecord } from '@metalyard/domain';
-import { NodeEventEntity } from './entities/index.js';
+import { NodeEventEntity } from '../entities/index.js';
 import { EventBus } from './event-bus.js';
-import { toEventRecord } from './event-store.js';
+import { toEventRecord } from '../repositories/event-log.js';
 
 /** The PostgreSQL channel every replica NOTIFYs its committed events on and LISTENs to. */
 export const EVENTS_CHANNEL = 'metalyard_events';
@@ -68,7 +68,11 @@ export class PgEventBus extends EventBus {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.reconnectTimer);
-    await this.outbox;
+    // Notices queued while waiting are sent too.
+    for (let sent: Promise<void> | undefined; sent !== this.outbox;) {
+      sent = this.outbox;
+      await sent;
+    }
     const listener = this.listener;
     this.listener = undefined;
     await listener?.end();
