@@ -9,6 +9,9 @@ export const ACCESS = {
   'auth.login': 'public',
   'machine.reportCommissioning': 'machine',
   'machine.reportDeployment': 'machine',
+  'machine.lookup': 'public',
+  'machine.heartbeat': 'machine',
+  'machine.reportErase': 'machine',
 
   'protected.enlist': 'user',
   'protected.me': 'user',
@@ -29,9 +32,15 @@ export const ACCESS = {
   'protected.nodes.delete': 'admin',
   'protected.nodes.update': 'user',
   'protected.nodes.annotate': 'user',
+  'protected.nodes.powerOn': 'user',
+  'protected.nodes.powerOff': 'user',
+  'protected.nodes.powerCycle': 'user',
+  'protected.nodes.powerQuery': 'user',
 
   'protected.events.list': 'user',
   'protected.events.onChange': 'user',
+
+  'protected.images.list': 'user',
 
   'protected.tags.list': 'user',
   'protected.tags.create': 'admin',

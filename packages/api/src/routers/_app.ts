@@ -1,13 +1,14 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
-import { login } from '../procedures/auth/login.js';
-import { logout } from '../procedures/auth/logout.js';
-import { me } from '../procedures/auth/me.js';
-import { anonymousEnlist, trustedEnlist } from '../procedures/enlist.js';
-import { reportCommissioning } from '../procedures/machine/report-commissioning.js';
-import { reportDeployment } from '../procedures/machine/report-deployment.js';
 import { createCallerFactory, router } from '../trpc.js';
+import { login } from './auth/login.js';
+import { logout } from './auth/logout.js';
+import { me } from './auth/me.js';
+import { anonymousEnlist } from './enlistment/anonymous.js';
+import { trustedEnlist } from './enlistment/trusted.js';
 import { eventsRouter } from './events/_router.js';
+import { imagesRouter } from './images/_router.js';
 import { labelRouter } from './labels/_router.js';
+import { machineRouter } from './machine/_router.js';
 import { nodesRouter } from './nodes/_router.js';
 import { tokensRouter } from './tokens/_router.js';
 import { usersRouter } from './users/_router.js';
@@ -21,13 +22,14 @@ import { usersRouter } from './users/_router.js';
 export const appRouter = router({
   enlist: anonymousEnlist,
   auth: router({ login }),
-  machine: router({ reportCommissioning, reportDeployment }),
+  machine: machineRouter,
   protected: router({
     enlist: trustedEnlist,
     me,
     auth: router({ logout }),
     nodes: nodesRouter,
     events: eventsRouter,
+    images: imagesRouter,
     tags: labelRouter('tag'),
     zones: labelRouter('zone'),
     pools: labelRouter('pool'),

@@ -1,7 +1,7 @@
 import { tracked } from '@trpc/server';
 import { eventSubscriptionInputSchema, type EventRecord } from '@metalyard/domain';
 import { protectedProcedure } from '../../trpc.js';
-import { toEventView } from '../../views.js';
+import { toEventView } from '../../wire/index.js';
 
 const REPLAY_LIMIT = 1000;
 
@@ -12,7 +12,7 @@ const REPLAY_LIMIT = 1000;
 export const onEventChange = protectedProcedure.input(eventSubscriptionInputSchema).subscription(async function* ({ ctx, input, signal }) {
   const pending: EventRecord[] = [];
   let wake: (() => void) | undefined;
-  const unsubscribe = ctx.services.events.subscribe((event) => {
+  const unsubscribe = ctx.app.events.subscribe((event) => {
     if (input.systemId && event.systemId !== input.systemId) return;
     pending.push(event);
     wake?.();
@@ -25,7 +25,11 @@ export const onEventChange = protectedProcedure.input(eventSubscriptionInputSche
     const resumeAfter = input.lastEventId ? Number(input.lastEventId) : 0;
     const replayed = new Set<number>();
     if (resumeAfter > 0) {
-      const missed = await ctx.services.events.list({ afterId: resumeAfter, limit: REPLAY_LIMIT, ...(input.systemId ? { systemId: input.systemId } : {}) });
+      const missed = await ctx.app.events.list({
+        afterId: resumeAfter,
+        limit: REPLAY_LIMIT,
+        ...(input.systemId ? { systemId: input.systemId } : {}),
+      });
       for (const event of missed.items) {
         replayed.add(event.id);
         yield tracked(String(event.id), toEventView(event));

@@ -1,5 +1,6 @@
-import { deleteOutputSchema, getNodeInputSchema } from '@metalyard/domain';
+import { getNodeInputSchema } from '@metalyard/domain';
 import { protectedProcedure } from '../../trpc.js';
+import { deleteOutputSchema } from '../../wire/index.js';
 
 /** Forgets a node (admin; never one that is allocated or deployed). Its events stay. */
 export const deleteNode = protectedProcedure
@@ -7,6 +8,6 @@ export const deleteNode = protectedProcedure
   .input(getNodeInputSchema)
   .output(deleteOutputSchema)
   .mutation(async ({ ctx, input }) => {
-    await ctx.services.nodes.delete(input.systemId, ctx.actor);
+    await ctx.app.nodes.delete(input.systemId, ctx.actor);
     return { deleted: input.systemId };
   });

@@ -1,0 +1,4 @@
+import { router } from '../../trpc.js';
+import { listImages } from './list.js';
+
+export const imagesRouter = router({ list: listImages });

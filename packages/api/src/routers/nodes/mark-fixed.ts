@@ -1,0 +1,4 @@
+import { nodeActionProcedure } from './node-action.js';
+
+/** broken → ready (admin). */
+export const markNodeFixed = nodeActionProcedure('markFixed');
