@@ -1,3 +1,4 @@
+import { pino, type DestinationStream, type Logger as Pino } from 'pino';
 import type { LogLevel } from './config.js';
 
 export type LogFields = Record<string, unknown>;
@@ -6,9 +7,10 @@ export interface Logger {
   info(msg: string, fields?: LogFields): void;
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
+  /** Whether a line at `level` would be written (to skip gathering detail nobody reads). */
+  enabled(level: LogLevel): boolean;
 }
 
-const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const SECRET_JSON_VALUE = /("[a-z_]*(?:pass|secret|token|key)[a-z_]*"\s*:\s*")((?:[^"\\]|\\.)*)"/gi;
 const BEARER_VALUE = /(Bearer\s+)[A-Za-z0-9._~+/=-]+/g;
 
@@ -23,15 +25,95 @@ export function describeError(error: unknown): LogFields {
   return { error: error.name, message: scrubSecrets(error.message), stack: error.stack ? scrubSecrets(error.stack) : undefined };
 }
 
-/** JSON lines on stdout (errors on stderr). */
-export function createLogger(level: LogLevel = 'info', write: (line: string, level: LogLevel) => void = defaultWrite): Logger {
-  const log = (at: LogLevel) => (msg: string, fields?: LogFields) => {
-    if (RANK[at] < RANK[level]) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level: at, msg, ...fields }), at);
+/**
+ * Fields never written as they are, wherever a caller puts them: credentials in headers, and
+ * passwords, tokens and BMC secrets in any object one level down.
+ */
+const SECRET_FIELDS = ['authorization', 'cookie', 'set-cookie', 'password', 'token', 'secret', 'x-metalyard-metrics-token'];
+export const REDACTED_PATHS = [
+  ...SECRET_FIELDS.map((field) => `["${field}"]`),
+  ...SECRET_FIELDS.map((field) => `*["${field}"]`),
+  'powerParameters',
+  '*.powerParameters',
+];
+
+/**
+ * A write to a pipe whose reader went away (`metalyard | head -2`) fails with EPIPE: the log then
+ * goes nowhere instead of crashing the server, which keeps serving.
+ */
+function guardedFd(fd: 1 | 2): DestinationStream {
+  const stream = pino.destination({ dest: fd, sync: true });
+  let broken = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'EBADF' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+    broken = true;
+  });
+  return {
+    write(line: string) {
+      if (broken) return;
+      try {
+        stream.write(line);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'EPIPE' && code !== 'EBADF') throw error;
+        broken = true;
+      }
+    },
   };
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 
-function defaultWrite(line: string, level: LogLevel): void {
-  (level === 'error' ? process.stderr : process.stdout).write(line + '\n');
+/** process.stdout and process.stderr too: an EPIPE on them is an 'error' event that would otherwise be fatal. */
+export function ignoreClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
+}
+
+function defaultDestination(): DestinationStream {
+  // Errors go to stderr, the rest to stdout; each line to one of them only.
+  return pino.multistream(
+    [
+      { level: 'debug', stream: guardedFd(1) },
+      { level: 'error', stream: guardedFd(2) },
+    ],
+    { dedupe: true },
+  );
+}
+
+/** JSON lines (pino), errors on stderr; `write` receives each line instead, for tests. */
+export function createLogger(level: LogLevel = 'info', write?: (line: string) => void): Logger {
+  const destination: DestinationStream = write ? { write } : defaultDestination();
+  const base: Pino = pino(
+    {
+      level,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: scrubStrings,
+      },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    },
+    destination,
+  );
+  const at = (name: LogLevel) => (msg: string, fields?: LogFields) => {
+    if (fields) base[name](fields, msg);
+    else base[name](msg);
+  };
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    enabled: (name) => base.isLevelEnabled(name),
+  };
+}
+
+/** Scrubs the strings among a line's fields (an error's message, a statement). */
+function scrubStrings(fields: Record<string, unknown>): Record<string, unknown> {
+  const scrubbed: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) scrubbed[key] = typeof value === 'string' ? scrubSecrets(value) : value;
+  return scrubbed;
 }

@@ -5,7 +5,8 @@ import { describeError } from './logger.js';
 /** The REST routes' prefix: procedures declare `/v1/...`, served under `/api/v1/...`. */
 export const REST_PREFIX = '/api';
 
-const isOpenApiPath = (path: string) => path === '/openapi.json' || path === '/docs' || path.startsWith(`${REST_PREFIX}/`);
+const isOpenApiPath = (path: string) =>
+  path === '/openapi.json' || path === '/docs' || path.startsWith('/docs/') || path.startsWith(`${REST_PREFIX}/`);
 
 /**
  * The OpenAPI routes (openapi.ts), loaded and built on the first request for one of them: loading
