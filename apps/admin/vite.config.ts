@@ -6,7 +6,8 @@ const API_SERVER = process.env.METALYARD_API_URL ?? 'http://127.0.0.1:5240';
 
 export default defineConfig({
   plugins: [react()],
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  // No source maps: the server would refuse them anyway, and they would publish the app's sources.
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false },
   server: {
     proxy: {
       '/trpc': API_SERVER,

@@ -7,6 +7,8 @@ describe('format', () => {
     expect(age('2026-01-10T11:59:50Z', now)).toBe('just now');
     expect(age('2026-01-10T11:55:00Z', now)).toBe('5 minutes ago');
     expect(age('2026-01-09T12:00:00Z', now)).toBe('yesterday');
+    expect(age('2026-02-09T12:00:00Z', now)).toBe('in 30 days');
+    expect(age('2026-04-10T12:00:00Z', now)).toBe('in 3 months');
   });
 
   it('turns a status or an action into words', () => {

@@ -1,9 +1,10 @@
-const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ['year', 365 * 24 * 3600],
-  ['month', 30 * 24 * 3600],
-  ['day', 24 * 3600],
-  ['hour', 3600],
-  ['minute', 60],
+/** Each unit, its size in seconds, and from how many seconds on it is used ("in 30 days", not "next month"). */
+const UNITS: [Intl.RelativeTimeFormatUnit, number, number][] = [
+  ['year', 365 * 24 * 3600, 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600, 45 * 24 * 3600],
+  ['day', 24 * 3600, 24 * 3600],
+  ['hour', 3600, 3600],
+  ['minute', 60, 60],
 ];
 
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
@@ -11,8 +12,8 @@ const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 /** "just now", "5 minutes ago", "yesterday". */
 export function age(iso: string, now: number = Date.now()): string {
   const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
-  for (const [unit, size] of UNITS) {
-    if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
+  for (const [unit, size, from] of UNITS) {
+    if (Math.abs(seconds) >= from) return relative.format(Math.round(seconds / size), unit);
   }
   return 'just now';
 }
@@ -40,3 +41,6 @@ export function memory(megabytes: number): string {
 export function gigabytes(size: number): string {
   return size >= 1000 ? `${Number((size / 1000).toFixed(2))} TB` : `${Number(size.toFixed(1))} GB`;
 }
+
+/** 1 → "1 machine"; 3 → "3 machines". */
+export const machines = (count: number): string => (count === 1 ? '1 machine' : `${count} machines`);

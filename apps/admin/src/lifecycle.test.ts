@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { allowedActions, NODE_STATUSES, USER_ACTIONS } from '@metalyard/domain';
+import { allowedActions, NODE_STATUSES, USER_ACTIONS } from '@metalyard/sdk';
 import type { Viewer } from './api/viewer.js';
-import { actionsFor, hasSpec } from './lifecycle.js';
+import { actionFor, actionsFor, BULK_ACTIONS, destination, hasSpec } from './lifecycle.js';
 
 const admin: Viewer = { username: 'admin', role: 'admin' };
 const alice: Viewer = { username: 'alice', role: 'user' };
@@ -44,5 +44,24 @@ describe('actionsFor', () => {
       const allowed = allowedActions(status);
       for (const action of names(status, admin, 'admin')) expect(allowed).toContain(action);
     }
+  });
+});
+
+describe('bulk actions', () => {
+  it('are actions of the transition table the app can run, each saying what happens to the disks', () => {
+    for (const [action, effect] of Object.entries(BULK_ACTIONS)) {
+      expect(hasSpec(action as keyof typeof BULK_ACTIONS)).toBe(true);
+      expect(effect.explanation.length).toBeGreaterThan(20);
+    }
+    expect(BULK_ACTIONS.release.disks).toBe('erased');
+    expect(BULK_ACTIONS.commission.disks).toBe('kept');
+  });
+
+  it('say where an action leads, including the erase a release goes through', () => {
+    const [release] = actionsFor({ status: 'deployed', owner: 'alice' }, alice).filter((view) => view.action === 'release');
+    expect(destination(release!)).toBe('Releasing, then Ready once its disks are erased');
+    expect(destination(actionFor({ status: 'declared', owner: null }, admin, 'accept')!)).toBe('Ready (or Commissioning)');
+    expect(destination(actionFor({ status: 'ready', owner: null }, admin, 'delete')!)).toBe('deleted');
+    expect(actionFor({ status: 'declared', owner: null }, alice, 'accept')).toBeNull();
   });
 });

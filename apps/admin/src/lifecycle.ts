@@ -7,9 +7,10 @@ import {
   type NodeAction,
   type NodeStatus,
   type TransitionRule,
-} from '@metalyard/domain';
+} from '@metalyard/sdk';
 import type { MetalyardClient, Node } from '@metalyard/sdk';
 import type { Viewer } from './api/viewer.js';
+import { humanize } from './format.js';
 
 /** Said before anything that lets a machine's disks be wiped. */
 export const WIPE_WARNING =
@@ -107,6 +108,55 @@ const ACTION_SPECS: Partial<Record<NodeAction, ActionSpec>> = {
   },
 };
 
+/** What an action done to several machines at once does to their disks, said in its one confirmation. */
+export interface DiskEffect {
+  /** In a word, drawn as a warning unless `kept`. */
+  disks: 'kept' | 'erased' | 'wiped when deployed';
+  explanation: string;
+}
+
+/**
+ * The actions the machine table offers on a selection, with what each does to the disks. Which
+ * selected machines each applies to comes from the transition table (`actionsFor`), as for one.
+ */
+export const BULK_ACTIONS = {
+  accept: {
+    disks: 'wiped when deployed',
+    explanation:
+      'Accepting wipes nothing yet, but lets the machines be commissioned and deployed, which wipes their disks. Accept only machines you recognise.',
+  },
+  commission: {
+    disks: 'kept',
+    explanation: 'Commissioning wipes nothing but their state (owner and annotations): their hardware is inventoried and tested again.',
+  },
+  markBroken: {
+    disks: 'kept',
+    explanation: 'Marking broken only takes them out of service, with your comment, until an admin marks them fixed.',
+  },
+  markFixed: {
+    disks: 'kept',
+    explanation: 'Marking fixed returns them to service, ready to be acquired; nothing is erased.',
+  },
+  release: {
+    disks: 'erased',
+    explanation: 'Releasing gives them back: their disks are erased and their annotations removed, then they are ready for anyone.',
+  },
+  delete: {
+    disks: 'kept',
+    explanation:
+      'Deleting only makes Metalyard forget them (their events stay); nothing is erased. One that boots again enlists as a new machine.',
+  },
+} as const satisfies Partial<Record<NodeAction, DiskEffect>>;
+
+export type BulkAction = keyof typeof BULK_ACTIONS;
+
+/** Where an action leads, in words: "Ready (or Commissioning)", "Releasing, then Ready once erased", "deleted". */
+export function destination(view: Pick<NodeActionView, 'to' | 'mayCommission'>): string {
+  if (view.to === null) return 'deleted';
+  if (view.to === 'releasing') return 'Releasing, then Ready once its disks are erased';
+  return view.mayCommission ? `${humanize(view.to)} (or Commissioning)` : humanize(view.to);
+}
+
 export function hasSpec(action: NodeAction): boolean {
   return ACTION_SPECS[action] !== undefined;
 }
@@ -125,20 +175,30 @@ export interface NodeActionView extends ActionSpec {
  * that a person takes, less those the viewer's role or ownership rules out, in table order.
  */
 export function actionsFor(node: Pick<Node, 'status' | 'owner'>, viewer: Viewer): NodeActionView[] {
-  return allowedActions(node.status, USER_ACTIONS)
-    .filter((action) => mayTakeAction(action, viewer, node.owner))
-    .flatMap((action) => {
-      const spec = ACTION_SPECS[action];
-      if (!spec) return [];
-      const rule: TransitionRule = TRANSITIONS[action];
-      return [
-        {
-          ...spec,
-          action,
-          description: rule.description,
-          to: nextStatus(node.status, action),
-          mayCommission: rule.commissionsWhenEnabled === true,
-        },
-      ];
-    });
+  return actionViews(
+    node.status,
+    allowedActions(node.status, USER_ACTIONS).filter((action) => mayTakeAction(action, viewer, node.owner)),
+  );
+}
+
+/** How the app shows and runs `action` on a node in `node`'s status and ownership, or null if the viewer may not. */
+export function actionFor(node: Pick<Node, 'status' | 'owner'>, viewer: Viewer, action: NodeAction): NodeActionView | null {
+  return actionsFor(node, viewer).find((view) => view.action === action) ?? null;
+}
+
+function actionViews(status: NodeStatus, actions: NodeAction[]): NodeActionView[] {
+  return actions.flatMap((action) => {
+    const spec = ACTION_SPECS[action];
+    if (!spec) return [];
+    const rule: TransitionRule = TRANSITIONS[action];
+    return [
+      {
+        ...spec,
+        action,
+        description: rule.description,
+        to: nextStatus(status, action),
+        mayCommission: rule.commissionsWhenEnabled === true,
+      },
+    ];
+  });
 }

@@ -1,4 +1,4 @@
-import type { NodeStatus } from '@metalyard/domain';
+import type { NodeStatus } from '@metalyard/sdk';
 
 export type StatusTone = 'attention' | 'ok' | 'owned' | 'progress' | 'danger' | 'neutral';
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createMetalyardClient, httpStatusOf, type MetalyardClient } from '@metalyard/sdk';
+import { refusal } from './app.js';
 import { ADMIN_PASSWORD, ADMIN_TOKEN, launchChromium, nextMac, screenshot, startServer, type Running } from './harness.js';
 
 /** Quicker than the app's 15 s polling fallback: what appears this fast came through the subscription. */
@@ -54,13 +55,6 @@ async function actWithDialog(label: string, hostname: string, comment?: string) 
   if (comment !== undefined) await dialog.getByRole('textbox').fill(comment);
   await dialog.getByRole('button', { name: label, exact: true }).click();
   await dialog.waitFor({ state: 'hidden' });
-}
-
-async function refusal(call: Promise<unknown>): Promise<string> {
-  return call.then(
-    () => expect.fail('the server should have refused'),
-    (error: Error) => error.message,
-  );
 }
 
 describe('the admin app in Chromium, on the real server', () => {
@@ -180,7 +174,12 @@ describe('the admin app in Chromium, on the real server', () => {
     await createMetalyardClient({ url: server.url, token: commissioningToken }).machine.reportCommissioning.mutate({
       systemId,
       result: 'passed',
-      hardware: { cpuCount: 16, memoryMb: 65536, storage: [{ name: 'nvme0n1', sizeGb: 960 }], nics: [{ name: 'eno1', mac: alphaMac, speedMbps: 25000 }] },
+      hardware: {
+        cpuCount: 16,
+        memoryMb: 65536,
+        storage: [{ name: 'nvme0n1', sizeGb: 960 }],
+        nics: [{ name: 'eno1', mac: alphaMac, speedMbps: 25000 }],
+      },
     });
     await headStatus('Ready').waitFor({ timeout: LIVE_TIMEOUT_MS });
     const hardware = page.getByRole('region', { name: 'Hardware' });
@@ -274,7 +273,10 @@ describe('the admin app in Chromium, on the real server', () => {
 
   it('returns to the sign-in with a message when the server refuses the token (401)', async () => {
     await page.evaluate(() =>
-      window.localStorage.setItem('metalyard.session', JSON.stringify({ token: 'revoked-token-000000000000000000000000', kind: 'api-token' })),
+      window.localStorage.setItem(
+        'metalyard.session',
+        JSON.stringify({ token: 'revoked-token-000000000000000000000000', kind: 'api-token' }),
+      ),
     );
     await page.reload();
     await page.getByRole('alert').filter({ hasText: 'Your session has ended' }).waitFor();

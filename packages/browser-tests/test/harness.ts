@@ -18,9 +18,10 @@ export interface Running {
 
 /**
  * The real server on a fresh SQLite file in a scratch folder, on any free port, serving the admin
- * app's build at / — with user `admin` (token and password) and no rate limit on the anonymous door.
+ * app's build at / — with user `admin` (token and password) and no rate limit on the anonymous door;
+ * `env` adds or overrides settings.
  */
-export async function startServer(): Promise<Running> {
+export async function startServer(env: Record<string, string> = {}): Promise<Running> {
   if (!existsSync(join(ADMIN_DIST, 'index.html'))) {
     throw new Error('the admin app is not built: run `pnpm test:browser`, which builds it first');
   }
@@ -35,6 +36,7 @@ export async function startServer(): Promise<Running> {
       METALYARD_ADMIN_PASSWORD: ADMIN_PASSWORD,
       METALYARD_ANON_RATE: '0',
       METALYARD_ADMIN_DIR: ADMIN_DIST,
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

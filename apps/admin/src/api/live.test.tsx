@@ -3,7 +3,7 @@ import { act, cleanup, render, screen } from '@testing-library/react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { MetalyardClient } from '@metalyard/sdk';
 import { ClientProvider } from './client.js';
-import { eventKeys, nodeKeys } from './keys.js';
+import { eventKeys, labelKeys, nodeKeys } from './keys.js';
 import { FALLBACK_POLL_MS, invalidateFor, LiveUpdates, useLiveQueryOptions } from './live.js';
 
 afterEach(cleanup);
@@ -58,19 +58,21 @@ describe('LiveUpdates', () => {
 });
 
 describe('invalidateFor', () => {
-  it('refreshes every list, and the detail and history of the nodes the events are about only', () => {
+  it('refreshes every list, the event log, the label counts, and the detail and history of the nodes the events are about only', () => {
     const queryClient = new QueryClient();
     const keys = [
       nodeKeys.list({ status: null, search: '' }),
-      nodeKeys.list({ status: 'declared', search: '' }),
+      nodeKeys.list({ status: 'declared', search: '', zone: 'dc1' }),
       nodeKeys.detail('aaaaaa'),
       nodeKeys.detail('bbbbbb'),
       eventKeys.node('aaaaaa'),
       eventKeys.node('bbbbbb'),
+      eventKeys.log({ systemId: '', actor: 'alice', type: '', since: '' }),
+      labelKeys.all('zones'),
     ];
     for (const key of keys) queryClient.setQueryData(key, {});
     invalidateFor(queryClient, ['aaaaaa', 'aaaaaa']);
-    const stale = keys.filter((key) => queryClient.getQueryState(key)?.isInvalidated).map((key) => key.join('/'));
-    expect(stale).toEqual(['nodes/list/any/', 'nodes/list/declared/', 'nodes/detail/aaaaaa', 'events/aaaaaa']);
+    const stale = keys.filter((key) => queryClient.getQueryState(key)?.isInvalidated);
+    expect(stale).toEqual([keys[0], keys[1], keys[2], keys[4], keys[6], keys[7]]);
   });
 });

@@ -2,7 +2,7 @@ import { createContext, useContext, useEffect, useState, type ReactNode } from '
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { NodeEvent } from '@metalyard/sdk';
 import { useClient } from './client.js';
-import { eventKeys, nodeKeys } from './keys.js';
+import { eventKeys, labelKeys, nodeKeys } from './keys.js';
 
 /** How often queries poll when the live subscription is down. */
 export const FALLBACK_POLL_MS = 15_000;
@@ -14,9 +14,14 @@ export type LiveState = 'connecting' | 'live' | 'polling';
 
 const LiveContext = createContext<LiveState>('connecting');
 
-/** Refreshes what changed: every list, and the detail and timeline of each node an event is about. */
+/**
+ * Refreshes what changed: every list of machines, the event log and the node counts of tags, zones
+ * and pools, and the detail and timeline of each node an event is about.
+ */
 export function invalidateFor(queryClient: QueryClient, systemIds: Iterable<string>): void {
   void queryClient.invalidateQueries({ queryKey: nodeKeys.lists });
+  void queryClient.invalidateQueries({ queryKey: eventKeys.logs });
+  void queryClient.invalidateQueries({ queryKey: labelKeys.root });
   for (const systemId of new Set(systemIds)) {
     void queryClient.invalidateQueries({ queryKey: nodeKeys.detail(systemId) });
     void queryClient.invalidateQueries({ queryKey: eventKeys.node(systemId) });
@@ -50,7 +55,8 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
       onConnectionStateChange: (connection) => {
         if (connection.state === 'pending') {
           // Back after an outage: what changed meanwhile is refetched (and replayed by the server).
-          if (wasDown) void queryClient.invalidateQueries({ queryKey: nodeKeys.all });
+          if (wasDown)
+            for (const queryKey of [nodeKeys.all, eventKeys.all, labelKeys.root]) void queryClient.invalidateQueries({ queryKey });
           wasDown = false;
           setState('live');
         } else if (connection.state === 'connecting' && connection.error) {

@@ -1,9 +1,10 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { normalizeMac } from '@metalyard/domain';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { normalizeMac } from '@metalyard/sdk';
 import type { EnlistInput, Node, RouterInputs } from '@metalyard/sdk';
 import { useClient } from './client.js';
 import { eventKeys, labelKeys, nodeKeys, type NodeFilter } from './keys.js';
 import { useLiveQueryOptions } from './live.js';
+import { useRefreshingMutation } from './mutation.js';
 
 export const PAGE_SIZE = 50;
 
@@ -14,6 +15,16 @@ export function searchInput(search: string): Pick<ListInput, 'mac' | 'hostnamePr
   const text = search.trim();
   if (!text) return {};
   return normalizeMac(text) ? { mac: text } : { hostnamePrefix: text.toLowerCase() };
+}
+
+/** The zone, pool, tag and architecture filters that are set, as the list API takes them. */
+export function labelInput(filter: NodeFilter): Pick<ListInput, 'zone' | 'pool' | 'tag' | 'architecture'> {
+  return {
+    ...(filter.zone ? { zone: filter.zone } : {}),
+    ...(filter.pool ? { pool: filter.pool } : {}),
+    ...(filter.tag ? { tag: filter.tag } : {}),
+    ...(filter.architecture ? { architecture: filter.architecture as Node['architecture'] } : {}),
+  };
 }
 
 /**
@@ -31,6 +42,7 @@ export function useNodePages(filter: NodeFilter) {
         cursor: pageParam,
         ...searchInput(filter.search),
         ...(filter.status ? { status: filter.status } : {}),
+        ...labelInput(filter),
       }),
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.nextCursor,
@@ -67,24 +79,12 @@ export function useNodeEvents(systemId: string) {
   return { ...query, events: query.data?.pages.flatMap((page) => page.items) ?? [] };
 }
 
-/** The tags, zones or pools that exist (a node may only be given existing ones). */
-export function useLabels(kind: 'tags' | 'zones' | 'pools', enabled = true) {
-  const client = useClient();
-  return useQuery({
-    queryKey: labelKeys.all(kind),
-    queryFn: () => client.protected[kind].list.query(),
-    enabled,
-    staleTime: 30_000,
-  });
-}
+/** What a change to nodes can make stale: the nodes, their events, and the label counts. */
+const NODE_QUERIES = [nodeKeys.all, eventKeys.all, labelKeys.root];
 
 /** A mutation that refreshes every node query once it has succeeded. */
 export function useNodeMutation<Input, Result>(call: (input: Input) => Promise<Result>) {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: call,
-    onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: nodeKeys.all }), queryClient.invalidateQueries({ queryKey: eventKeys.all })]),
-  });
+  return useRefreshingMutation(call, NODE_QUERIES);
 }
 
 export function useAccept() {

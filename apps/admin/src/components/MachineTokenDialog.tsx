@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { CopySecret } from './CopySecret.js';
 import { Modal } from './Modal.js';
 
 /** A per-node token and the machine it belongs to. */
@@ -18,8 +18,8 @@ export function MachineTokenDialog({ tokens, onClose }: { tokens: MachineToken[]
   return (
     <Modal open={tokens.length > 0} title={title} onClose={onClose}>
       <p>
-        Give {tokens.length === 1 ? 'this token' : 'each token'} to the machine’s boot environment: it reports its
-        commissioning or deployment with it, as <code>Authorization: Bearer …</code>.
+        Give {tokens.length === 1 ? 'this token' : 'each token'} to the machine’s boot environment: it reports its commissioning or
+        deployment with it, as <code>Authorization: Bearer …</code>.
       </p>
       <p className="warning">Shown only this once. Metalyard keeps only a hash.</p>
       <ul className="plain token-list">
@@ -37,36 +37,10 @@ export function MachineTokenDialog({ tokens, onClose }: { tokens: MachineToken[]
 }
 
 function TokenRow({ entry, labelled }: { entry: MachineToken; labelled: boolean }) {
-  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
-
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(entry.token);
-      setCopied('yes');
-    } catch {
-      setCopied('failed');
-    }
-  }
-
   return (
     <li>
       {labelled && <span className="field-label">{entry.machine}</span>}
-      <div className="token-box">
-        <input
-          className="mono"
-          readOnly
-          value={entry.token}
-          aria-label={`Machine token for ${entry.machine}`}
-          onFocus={(event) => event.currentTarget.select()}
-        />
-        <button type="button" className="button" onClick={copy} aria-label={`Copy the token for ${entry.machine}`}>
-          {copied === 'yes' ? 'Copied' : 'Copy'}
-        </button>
-      </div>
-      <span className="hint" role="status">
-        {copied === 'yes' && 'Copied to the clipboard.'}
-        {copied === 'failed' && 'The browser refused the clipboard: select the token and copy it yourself.'}
-      </span>
+      <CopySecret value={entry.token} label={`Machine token for ${entry.machine}`} copyLabel={`Copy the token for ${entry.machine}`} />
     </li>
   );
 }

@@ -1,4 +1,4 @@
-import type { NodeStatus } from '@metalyard/domain';
+import type { NodeStatus } from '@metalyard/sdk';
 import { humanize } from '../format.js';
 import { statusTone } from '../status.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { NODE_STATUSES } from '@metalyard/domain';
+import { NODE_STATUSES } from '@metalyard/sdk';
 import { StatusChips } from './StatusChips.js';
 
 afterEach(cleanup);

@@ -1,4 +1,4 @@
-import { NODE_STATUSES, type NodeStatus } from '@metalyard/domain';
+import { NODE_STATUSES, type NodeStatus } from '@metalyard/sdk';
 import { humanize } from '../format.js';
 import { statusTone } from '../status.js';
 
@@ -18,7 +18,7 @@ export function StatusChips({ value, counts, onChange }: StatusChipsProps) {
   return (
     <div className="chips" role="group" aria-label="Filter by status">
       {choices.map((status) => {
-        const count = status ? counts?.[status] ?? (counts ? 0 : undefined) : total;
+        const count = status ? (counts?.[status] ?? (counts ? 0 : undefined)) : total;
         return (
           <button
             key={status ?? 'all'}

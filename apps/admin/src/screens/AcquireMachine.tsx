@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { ARCHITECTURES, type Architecture } from '@metalyard/domain';
+import { ARCHITECTURES, type Architecture } from '@metalyard/sdk';
 import { useAcquireAny } from '../api/nodes.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { navigate, hrefs } from '../route.js';

@@ -4,18 +4,12 @@ import { useClient } from '../api/client.js';
 import { useNodeMutation } from '../api/nodes.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { Modal } from '../components/Modal.js';
-import { humanize } from '../format.js';
-import type { ActionInput, ActionOutcome, NodeActionView } from '../lifecycle.js';
+import { destination, type ActionInput, type ActionOutcome, type NodeActionView } from '../lifecycle.js';
 
 interface ActionButtonProps {
   node: Node;
   action: NodeActionView;
   onDone(outcome: ActionOutcome): void;
-}
-
-function destination(action: NodeActionView): string {
-  if (action.to === null) return 'deleted';
-  return action.mayCommission ? `${humanize(action.to)} (or Commissioning)` : humanize(action.to);
 }
 
 /**
@@ -74,15 +68,19 @@ export function ActionButton({ node, action, onDone }: ActionButtonProps) {
             {action.confirm && <p className="warning">{action.confirm}</p>}
             {action.comment && (
               <label className="field">
-                <span className="field-label">
-                  {action.comment === 'required' ? 'Why? (required)' : 'Comment (optional)'}
-                </span>
+                <span className="field-label">{action.comment === 'required' ? 'Why? (required)' : 'Comment (optional)'}</span>
                 <textarea rows={3} value={comment} onChange={(event) => setComment(event.target.value)} autoFocus maxLength={1000} />
               </label>
             )}
             <ErrorNote error={mutation.error} />
             <div className="modal-actions">
-              <button type="button" className="button" onClick={() => setAsking(false)} disabled={mutation.isPending} autoFocus={!action.comment}>
+              <button
+                type="button"
+                className="button"
+                onClick={() => setAsking(false)}
+                disabled={mutation.isPending}
+                autoFocus={!action.comment}
+              >
                 Cancel
               </button>
               <button

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { ARCHITECTURES, POWER_TYPES, type Architecture, type PowerType } from '@metalyard/domain';
+import { ARCHITECTURES, POWER_TYPES, type Architecture, type PowerType } from '@metalyard/sdk';
 import { fieldErrorsOf } from '../api/errors.js';
 import { useEnlist } from '../api/nodes.js';
 import { ErrorNote } from '../components/ErrorNote.js';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { STATUS_DESCRIPTIONS } from '@metalyard/domain';
+import { STATUS_DESCRIPTIONS } from '@metalyard/sdk';
 import type { Node } from '@metalyard/sdk';
 import { httpStatusOf } from '../api/errors.js';
 import { useNode } from '../api/nodes.js';
@@ -11,6 +11,7 @@ import { statusTone } from '../status.js';
 import { EditMachineDialog } from './detail/EditMachineDialog.js';
 import { EventTimeline } from './detail/EventTimeline.js';
 import { NodeActions } from './detail/NodeActions.js';
+import { PowerPanel } from './detail/PowerPanel.js';
 import { Annotations, HardwareFacts, NodeFacts, PowerParameters } from './detail/NodeFacts.js';
 
 export function MachineDetail({ systemId }: { systemId: string }) {
@@ -59,6 +60,8 @@ function NodeDetail({ node }: { node: Node }) {
       <div className="detail-grid">
         <div className="detail-column">
           <NodeActions node={node} mayEdit={mayEdit} onEdit={() => setEditing(true)} />
+          {/* Keyed: what one machine's BMC said never shows on another's page. */}
+          <PowerPanel key={node.systemId} node={node} />
           <NodeFacts node={node} />
           <HardwareFacts hardware={node.hardware} />
           <Annotations annotations={node.annotations} />

@@ -1,32 +1,70 @@
 import type { Node } from '@metalyard/sdk';
+import { PowerState } from '../components/PowerState.js';
+import { SortHeader } from '../components/SortHeader.js';
 import { StatusBadge } from '../components/StatusBadge.js';
-import { age, dateTime } from '../format.js';
+import { TimeAgo } from '../components/TimeAgo.js';
+import { SORT_LABELS, type Sort, type SortKey } from '../machine-view.js';
 import { hrefs } from '../route.js';
 import { TagList } from './detail/NodeFacts.js';
 
 const none = <span className="muted">—</span>;
 
+interface MachineTableProps {
+  nodes: Node[];
+  sort: Sort | null;
+  onSort(key: SortKey): void;
+  /** The machines ticked for a bulk action (by system id), and a new set when that changes. */
+  selected: ReadonlySet<string>;
+  onSelect(selected: ReadonlySet<string>): void;
+}
+
 /** The machines as a table; on a narrow screen each row becomes a card (labels come from data-label). */
-export function MachineTable({ nodes }: { nodes: Node[] }) {
+export function MachineTable({ nodes, sort, onSort, selected, onSelect }: MachineTableProps) {
+  const allChosen = nodes.length > 0 && nodes.every((node) => selected.has(node.systemId));
+  const header = (key: SortKey) => <SortHeader label={SORT_LABELS[key]} sortKey={key} sort={sort} onSort={onSort} />;
+
+  function toggle(systemId: string) {
+    const next = new Set(selected);
+    if (!next.delete(systemId)) next.add(systemId);
+    onSelect(next);
+  }
+
   return (
     <div className="table-wrap">
-      <table className="machines">
+      <table className="data-table machines">
         <thead>
           <tr>
-            <th scope="col">Machine</th>
-            <th scope="col">Status</th>
-            <th scope="col">Architecture</th>
-            <th scope="col">Zone</th>
-            <th scope="col">Pool</th>
+            <th scope="col" className="select-cell">
+              <input
+                type="checkbox"
+                aria-label="Select all shown machines"
+                checked={allChosen}
+                onChange={() => onSelect(allChosen ? new Set() : new Set(nodes.map((node) => node.systemId)))}
+              />
+            </th>
+            {header('hostname')}
+            {header('status')}
+            {header('powerState')}
+            {header('architecture')}
+            {header('zone')}
+            {header('pool')}
             <th scope="col">Tags</th>
             <th scope="col">MAC addresses</th>
-            <th scope="col">Owner</th>
-            <th scope="col">Enlisted</th>
+            {header('owner')}
+            {header('createdAt')}
           </tr>
         </thead>
         <tbody>
           {nodes.map((node) => (
-            <tr key={node.systemId}>
+            <tr key={node.systemId} className={selected.has(node.systemId) ? 'row-selected' : undefined}>
+              <td className="select-cell" data-label="Select">
+                <input
+                  type="checkbox"
+                  aria-label={`Select ${node.hostname}`}
+                  checked={selected.has(node.systemId)}
+                  onChange={() => toggle(node.systemId)}
+                />
+              </td>
               <th scope="row" data-label="Machine">
                 <span className="machine-name">
                   <a href={hrefs.machine(node.systemId)} className="strong-link">
@@ -37,6 +75,9 @@ export function MachineTable({ nodes }: { nodes: Node[] }) {
               </th>
               <td data-label="Status">
                 <StatusBadge status={node.status} />
+              </td>
+              <td data-label="Power">
+                <PowerState state={node.powerState} />
               </td>
               <td data-label="Architecture">{node.architecture}</td>
               <td data-label="Zone">{node.zone ?? none}</td>
@@ -53,9 +94,7 @@ export function MachineTable({ nodes }: { nodes: Node[] }) {
               </td>
               <td data-label="Owner">{node.owner ?? none}</td>
               <td data-label="Enlisted">
-                <time dateTime={node.createdAt} title={dateTime(node.createdAt)}>
-                  {age(node.createdAt)}
-                </time>
+                <TimeAgo iso={node.createdAt} />
               </td>
             </tr>
           ))}

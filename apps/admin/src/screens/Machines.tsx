@@ -1,71 +1,87 @@
-import { useState } from 'react';
-import type { NodeStatus } from '@metalyard/domain';
-import { searchInput, useNodePages } from '../api/nodes.js';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { nodeKeys } from '../api/keys.js';
+import { useNodePages } from '../api/nodes.js';
+import type { BulkResult } from '../bulk.js';
 import { ErrorNote } from '../components/ErrorNote.js';
+import { LoadMore } from '../components/LoadMore.js';
+import { MachineTokenDialog, type MachineToken } from '../components/MachineTokenDialog.js';
+import { PanelHead } from '../components/PanelHead.js';
 import { StatusChips } from '../components/StatusChips.js';
-import { humanize } from '../format.js';
-import { useDebounced } from '../use-debounced.js';
+import { machines } from '../format.js';
+import { machineViewQuery, nextSort, parseMachineView, sortNodes, SORT_LABELS, type MachineView } from '../machine-view.js';
+import { hrefs, navigate } from '../route.js';
+import { useSettledText } from '../use-debounced.js';
 import { AcquireMachine } from './AcquireMachine.js';
 import { AddMachineDialog } from './AddMachineDialog.js';
 import { MachineTable } from './MachineTable.js';
+import { BulkBar } from './machines/BulkBar.js';
+import { BulkOutcome } from './machines/BulkOutcome.js';
+import { MachineFilters } from './machines/MachineFilters.js';
+import { MachinesEmpty } from './machines/MachinesEmpty.js';
 
-const SEARCH_DELAY_MS = 250;
-
-export function Machines() {
-  const [status, setStatus] = useState<NodeStatus | null>(null);
-  const [search, setSearch] = useState('');
+/**
+ * Every machine, filtered on the server (status, search, zone, pool, tag, architecture), sorted
+ * within the loaded pages, with bulk actions on a selection. The view lives in the URL.
+ */
+export function Machines({ query }: { query: URLSearchParams }) {
+  const view = parseMachineView(query);
   const [adding, setAdding] = useState(false);
-  const settledSearch = useDebounced(search.trim(), SEARCH_DELAY_MS);
-  const pages = useNodePages({ status, search: settledSearch });
-  const searching = settledSearch !== '';
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [outcome, setOutcome] = useState<{ label: string; result: BulkResult } | null>(null);
+  const [machineTokens, setMachineTokens] = useState<MachineToken[]>([]);
+  const outcomeRef = useRef<HTMLDivElement>(null);
+  const pages = useNodePages(view);
+  const { key, descending } = view.sort ?? {};
+  const nodes = useMemo(
+    () => sortNodes(pages.nodes, key ? { key, descending: descending === true } : null),
+    [pages.nodes, key, descending],
+  );
 
-  function emptyState() {
-    if (searching) {
-      const by = 'mac' in searchInput(settledSearch) ? 'has the MAC address' : 'has a hostname starting with';
-      return (
-        <div className="empty">
-          <p className="empty-title">No machine {by} “{settledSearch}”</p>
-          <p>Search takes the start of a hostname, or a whole MAC address in any notation.</p>
-        </div>
-      );
-    }
-    if (status !== null) {
-      return (
-        <div className="empty">
-          <p className="empty-title">No machines are {humanize(status).toLowerCase()}</p>
-          <button type="button" className="button" onClick={() => setStatus(null)}>
-            Show all machines
-          </button>
-        </div>
-      );
-    }
-    return (
-      <div className="empty">
-        <p className="empty-title">No machines yet</p>
-        <p>A machine that PXE-boots enlists itself and appears under Pending approval — or add one yourself.</p>
-        <button type="button" className="button button-primary" onClick={() => setAdding(true)}>
-          Add machine
-        </button>
-      </div>
-    );
+  function setView(next: MachineView, typing = false) {
+    navigate(hrefs.machines(machineViewQuery(next)), { replace: typing });
+  }
+  const [search, setSearch] = useSettledText(view.search, (text) => setView({ ...view, search: text }, true));
+
+  // Another filter shows other machines: the selection is of what was shown.
+  const filterKey = nodeKeys.list(view).join('\n');
+  useEffect(() => {
+    setSelected(new Set());
+    setOutcome(null);
+  }, [filterKey]);
+  useEffect(() => {
+    // When the bar a bulk action came from has gone (its machines were deleted), the report takes the focus.
+    if (outcome && document.activeElement === document.body) outcomeRef.current?.focus();
+  }, [outcome]);
+
+  function bulkDone(label: string, result: BulkResult) {
+    setOutcome({ label, result });
+    setMachineTokens(result.machineTokens);
   }
 
+  const chosen = nodes.filter((node) => selected.has(node.systemId));
+  const counts = pages.counts;
+  const total = counts
+    ? view.status
+      ? (counts[view.status] ?? 0)
+      : Object.values(counts).reduce((sum, count) => sum + (count ?? 0), 0)
+    : undefined;
   return (
     <section className="panel" aria-labelledby="machines-title">
-      <div className="panel-head">
-        <div>
-          <h1 id="machines-title">Machines</h1>
-          <p className="panel-lead">Every machine Metalyard knows, in the order they were enlisted.</p>
-        </div>
-        <div className="panel-actions">
-          <AcquireMachine />
-          <button type="button" className="button button-primary" onClick={() => setAdding(true)}>
-            Add machine
-          </button>
-        </div>
-      </div>
+      <PanelHead
+        titleId="machines-title"
+        title="Machines"
+        lead="Every machine Metalyard knows, in the order they were enlisted."
+        actions={
+          <>
+            <AcquireMachine />
+            <button type="button" className="button button-primary" onClick={() => setAdding(true)}>
+              Add machine
+            </button>
+          </>
+        }
+      />
       <div className="toolbar">
-        <StatusChips value={status} counts={pages.counts} onChange={setStatus} />
+        <StatusChips value={view.status} counts={counts} onChange={(status) => setView({ ...view, status })} />
         <label className="search">
           <span className="sr-only">Search by hostname prefix or MAC address</span>
           <input
@@ -81,28 +97,44 @@ export function Machines() {
       <p id="search-hint" className="hint">
         Search finds machines whose hostname starts with the text, or that have a MAC address written in any notation.
       </p>
+      <MachineFilters view={view} onChange={setView} />
+      <div ref={outcomeRef} tabIndex={-1} className="outcome-anchor">
+        <BulkOutcome outcome={outcome} />
+      </div>
+      <BulkBar chosen={chosen} onClear={() => setSelected(new Set())} onDone={bulkDone} />
       <ErrorNote error={pages.error} />
+      {view.sort && pages.hasNextPage && (
+        <p className="hint sort-note" role="note">
+          Sorted by {SORT_LABELS[view.sort.key].toLowerCase()} within the {machines(pages.nodes.length)} loaded so far: the server sends
+          machines in the order they were enlisted. Load more to sort them all.
+        </p>
+      )}
       {pages.isPending ? (
         <p className="muted">Loading machines…</p>
-      ) : pages.nodes.length === 0 ? (
-        emptyState()
+      ) : nodes.length === 0 ? (
+        !pages.error && <MachinesEmpty view={view} onShowAll={() => setView({ ...view, status: null })} onAdd={() => setAdding(true)} />
       ) : (
-        <MachineTable nodes={pages.nodes} />
+        <MachineTable
+          nodes={nodes}
+          sort={view.sort}
+          onSort={(sortKey) => setView({ ...view, sort: nextSort(view.sort, sortKey) })}
+          selected={selected}
+          onSelect={setSelected}
+        />
       )}
       <div className="list-foot">
         {!pages.isPending && (
           <span className="muted" role="status">
-            {pages.nodes.length === 1 ? '1 machine shown' : `${pages.nodes.length} machines shown`}
+            {total !== undefined && total !== nodes.length
+              ? `${nodes.length} of ${machines(total)} shown`
+              : `${machines(nodes.length)} shown`}
             {pages.hasNextPage ? ', more to load' : ''}
           </span>
         )}
-        {pages.hasNextPage && (
-          <button type="button" className="button" onClick={() => pages.fetchNextPage()} disabled={pages.isFetchingNextPage}>
-            {pages.isFetchingNextPage ? 'Loading…' : 'Load more'}
-          </button>
-        )}
+        <LoadMore {...pages} label="Load more" />
       </div>
       <AddMachineDialog open={adding} onClose={() => setAdding(false)} />
+      <MachineTokenDialog tokens={machineTokens} onClose={() => setMachineTokens([])} />
     </section>
   );
 }

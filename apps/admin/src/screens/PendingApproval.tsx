@@ -1,18 +1,20 @@
 import { useState } from 'react';
 import type { Node } from '@metalyard/sdk';
 import { useAccept, useAcceptAll, useNodePages } from '../api/nodes.js';
+
 import { isAdmin, useViewer } from '../api/viewer.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
+import { DoneNote } from '../components/DoneNote.js';
 import { ErrorNote } from '../components/ErrorNote.js';
+import { LoadMore } from '../components/LoadMore.js';
 import { MachineTokenDialog, machineTokensOf, type MachineToken } from '../components/MachineTokenDialog.js';
-import { age, dateTime } from '../format.js';
+import { TimeAgo } from '../components/TimeAgo.js';
+import { machines } from '../format.js';
 import { WIPE_WARNING } from '../lifecycle.js';
 import { hrefs } from '../route.js';
 
 /** What the confirmation is about: some loaded machines, or every declared machine on the server. */
 type Candidates = { kind: 'some'; nodes: Node[] } | { kind: 'all'; count: number };
-
-const machines = (count: number) => (count === 1 ? '1 machine' : `${count} machines`);
 
 /** Machines that enlisted themselves and wait for an admin to accept them. */
 export function PendingApproval() {
@@ -53,7 +55,11 @@ export function PendingApproval() {
 
   function confirm() {
     if (confirming?.kind === 'all') acceptAll.mutate(undefined, { onSuccess: onAccepted });
-    else if (confirming) accept.mutate(confirming.nodes.map((node) => node.systemId), { onSuccess: onAccepted });
+    else if (confirming)
+      accept.mutate(
+        confirming.nodes.map((node) => node.systemId),
+        { onSuccess: onAccepted },
+      );
   }
 
   const count = confirming?.kind === 'all' ? confirming.count : (confirming?.nodes.length ?? 0);
@@ -62,12 +68,8 @@ export function PendingApproval() {
     <section className="panel panel-pending" aria-labelledby="pending-title">
       <div className="panel-head">
         <div>
-          <h1 id="pending-title">
-            Pending approval {total > 0 && <span className="count">{total}</span>}
-          </h1>
-          <p className="panel-lead">
-            Machines that PXE-booted and enlisted themselves. Nothing touches them until an admin accepts them.
-          </p>
+          <h1 id="pending-title">Pending approval {total > 0 && <span className="count">{total}</span>}</h1>
+          <p className="panel-lead">Machines that PXE-booted and enlisted themselves. Nothing touches them until an admin accepts them.</p>
         </div>
         {admin && nodes.length > 0 && (
           <div className="panel-actions">
@@ -80,10 +82,7 @@ export function PendingApproval() {
           </div>
         )}
       </div>
-      <p className="sr-only" role="status">
-        {accepted}
-      </p>
-      {accepted && <p className="success-note">{accepted}</p>}
+      <DoneNote message={accepted} />
       <ErrorNote error={pending.error} />
       {!admin && nodes.length > 0 && <p className="hint">Only an admin may accept them.</p>}
       {pending.isPending ? (
@@ -119,9 +118,9 @@ export function PendingApproval() {
                 <span className="mono muted">{node.macAddresses.join(', ')}</span>
               </div>
               <span className="muted">{node.architecture}</span>
-              <time className="muted" dateTime={node.createdAt} title={dateTime(node.createdAt)}>
-                {age(node.createdAt)}
-              </time>
+              <span className="muted">
+                <TimeAgo iso={node.createdAt} />
+              </span>
               {admin && (
                 <button
                   type="button"
@@ -136,14 +135,16 @@ export function PendingApproval() {
           ))}
         </ul>
       )}
-      {pending.hasNextPage && (
-        <button type="button" className="button button-quiet" onClick={() => pending.fetchNextPage()}>
-          Load more pending machines
-        </button>
-      )}
+      <LoadMore {...pending} label="Load more pending machines" className="button button-quiet" />
       <ConfirmDialog
         open={confirming !== null}
-        title={single ? `Accept ${single.hostname}?` : confirming?.kind === 'all' ? `Accept all ${machines(count)}?` : `Accept ${machines(count)}?`}
+        title={
+          single
+            ? `Accept ${single.hostname}?`
+            : confirming?.kind === 'all'
+              ? `Accept all ${machines(count)}?`
+              : `Accept ${machines(count)}?`
+        }
         confirmLabel={single ? 'Accept machine' : `Accept ${machines(count)}`}
         busy={running.isPending}
         error={running.error}

@@ -1,13 +1,21 @@
+import { useEffect, useRef } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { useClient } from '../api/client.js';
-import { LiveUpdates, useLiveState } from '../api/live.js';
-import { useMe, ViewerProvider, type Viewer } from '../api/viewer.js';
+import { LiveUpdates } from '../api/live.js';
+import { isAdmin, useMe, ViewerProvider, type Viewer } from '../api/viewer.js';
+import { AdminsOnly } from '../components/AdminsOnly.js';
 import { ErrorNote } from '../components/ErrorNote.js';
-import { useRoute, hrefs } from '../route.js';
+import { LiveIndicator } from '../components/LiveIndicator.js';
+import { hrefs, useRoute, type Route } from '../route.js';
 import { useSession } from '../session.js';
+import { EventLog } from './events/EventLog.js';
+import { LabelsScreen } from './labels/LabelsScreen.js';
 import { MachineDetail } from './MachineDetail.js';
 import { Machines } from './Machines.js';
+import { NavBar, screenTitle } from './NavBar.js';
 import { PendingApproval } from './PendingApproval.js';
+import { TokensScreen } from './tokens/TokensScreen.js';
+import { UsersScreen } from './users/UsersScreen.js';
 
 /** The signed-in app: who is signed in first, then live updates and the screen the URL names. */
 export function Shell() {
@@ -47,21 +55,41 @@ export function Shell() {
   );
 }
 
-function LiveIndicator() {
-  const state = useLiveState();
-  const text = { connecting: 'Connecting…', live: 'Live', polling: 'Live updates interrupted: refreshing every 15 s' }[state];
-  return (
-    <span className={`live live-${state}`} role="status" title={state === 'live' ? 'Changes appear as they happen' : undefined}>
-      <span className="live-dot" aria-hidden="true" />
-      {text}
-    </span>
-  );
+/** Which screen the route names: a change of it (not of its filters) moves the focus to the page. */
+function screenKey(route: Route): string {
+  if (route.screen === 'machine') return `machine/${route.systemId}`;
+  if (route.screen === 'labels') return route.kind;
+  return route.screen;
+}
+
+function Screen({ route, viewer }: { route: Route; viewer: Viewer }) {
+  switch (route.screen) {
+    case 'machine':
+      return <MachineDetail key={route.systemId} systemId={route.systemId} />;
+    case 'events':
+      return <EventLog query={route.query} />;
+    case 'labels':
+      return <LabelsScreen key={route.kind} kind={route.kind} />;
+    case 'users':
+      return isAdmin(viewer) ? <UsersScreen /> : <AdminsOnly what="Users" />;
+    case 'tokens':
+      return <TokensScreen />;
+    default:
+      return (
+        <>
+          <PendingApproval />
+          <Machines query={route.query} />
+        </>
+      );
+  }
 }
 
 function SignedInLayout({ viewer }: { viewer: Viewer }) {
   const route = useRoute();
   const session = useSession();
   const client = useClient();
+  const main = useRef<HTMLElement>(null);
+  const shown = useRef(screenKey(route));
   // A password session's token is revoked on the server; a pasted API token is only forgotten here.
   const signOut = useMutation({
     mutationFn: async () => {
@@ -69,9 +97,18 @@ function SignedInLayout({ viewer }: { viewer: Viewer }) {
     },
     onSettled: () => session.signOut(),
   });
+  useEffect(() => {
+    document.title = screenTitle(route);
+    const key = screenKey(route);
+    if (key === shown.current) return;
+    shown.current = key;
+    // Another screen: start reading (and tabbing) from its top, as after a page load.
+    main.current?.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+  }, [route]);
   return (
     <>
-      <a className="skip-link" href="#main">
+      <a className="skip-link" href="#main" onClick={(event) => (event.preventDefault(), main.current?.focus())}>
         Skip to content
       </a>
       <header className="topbar">
@@ -79,6 +116,7 @@ function SignedInLayout({ viewer }: { viewer: Viewer }) {
           <span className="brand-mark" aria-hidden="true" />
           Metalyard
         </a>
+        <NavBar route={route} viewer={viewer} />
         <div className="topbar-end">
           <LiveIndicator />
           <span className="who">
@@ -89,15 +127,8 @@ function SignedInLayout({ viewer }: { viewer: Viewer }) {
           </button>
         </div>
       </header>
-      <main id="main" className="page" tabIndex={-1}>
-        {route.screen === 'machine' ? (
-          <MachineDetail key={route.systemId} systemId={route.systemId} />
-        ) : (
-          <>
-            <PendingApproval />
-            <Machines />
-          </>
-        )}
+      <main id="main" ref={main} className="page" tabIndex={-1}>
+        <Screen route={route} viewer={viewer} />
       </main>
     </>
   );

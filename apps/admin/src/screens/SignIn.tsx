@@ -72,11 +72,24 @@ function PasswordForm({ onProblem }: { onProblem(problem: string | null): void }
     <form onSubmit={submit} aria-labelledby="sign-in-title">
       <label className="field">
         <span className="field-label">Username</span>
-        <input name="username" autoComplete="username" spellCheck={false} autoFocus value={username} onChange={(event) => setUsername(event.target.value)} />
+        <input
+          name="username"
+          autoComplete="username"
+          spellCheck={false}
+          autoFocus
+          value={username}
+          onChange={(event) => setUsername(event.target.value)}
+        />
       </label>
       <label className="field">
         <span className="field-label">Password</span>
-        <input type="password" name="password" autoComplete="current-password" value={password} onChange={(event) => setPassword(event.target.value)} />
+        <input
+          type="password"
+          name="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+        />
       </label>
       <button type="submit" className="button button-primary button-wide" disabled={checking}>
         {checking ? 'Signing in…' : 'Sign in'}

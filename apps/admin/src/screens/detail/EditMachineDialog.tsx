@@ -1,13 +1,15 @@
 import { useState, type FormEvent } from 'react';
-import { POWER_TYPES, type PowerType } from '@metalyard/domain';
+import { POWER_TYPES, type PowerType } from '@metalyard/sdk';
 import type { Node } from '@metalyard/sdk';
 import { fieldErrorsOf } from '../../api/errors.js';
-import { useLabels, useUpdateNode, type NodeUpdate } from '../../api/nodes.js';
+import { useLabels } from '../../api/labels.js';
+import { useUpdateNode, type NodeUpdate } from '../../api/nodes.js';
 import { isAdmin, useViewer } from '../../api/viewer.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { FieldError, messagesFor } from '../../components/FieldError.js';
 import { Modal } from '../../components/Modal.js';
 import { SelectField } from '../../components/SelectField.js';
+import { hrefs } from '../../route.js';
 import { parsePowerParameters } from '../AddMachineDialog.js';
 
 /** Edits what may change on a node: hostname and tags (owner or admin); zone, pool and power (admin). */
@@ -87,7 +89,9 @@ function EditMachineForm({ node, onDone }: { node: Node; onDone(): void }) {
       <fieldset className="field fieldset">
         <legend className="field-label">Tags</legend>
         {allTags.length === 0 ? (
-          <p className="hint">No tags exist yet. An admin creates them (`metalyard tags create NAME`), then they can be given here.</p>
+          <p className="hint">
+            No tags exist yet. An admin creates them under <a href={hrefs.labels('tags')}>Tags</a>, then they can be given here.
+          </p>
         ) : (
           <div className="tag-choices">
             {allTags.map((tag) => (

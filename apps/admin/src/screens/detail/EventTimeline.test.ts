@@ -14,6 +14,13 @@ describe('describeDetails', () => {
   });
 
   it('counts structured entries instead of dumping them', () => {
-    expect(describeDetails({ tests: [{ name: 'memtest', passed: true }, { name: 'smart', passed: true }] })).toBe('Tests: 2 entries');
+    expect(
+      describeDetails({
+        tests: [
+          { name: 'memtest', passed: true },
+          { name: 'smart', passed: true },
+        ],
+      }),
+    ).toBe('Tests: 2 entries');
   });
 });

@@ -1,8 +1,11 @@
 import type { NodeEvent } from '@metalyard/sdk';
 import { useNodeEvents } from '../../api/nodes.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
-import { StatusBadge } from '../../components/StatusBadge.js';
-import { age, dateTime, humanize } from '../../format.js';
+import { LoadMore } from '../../components/LoadMore.js';
+import { Transition } from '../../components/Transition.js';
+import { TimeAgo } from '../../components/TimeAgo.js';
+import { humanize } from '../../format.js';
+import { hrefs } from '../../route.js';
 
 function detailText(value: unknown): string | null {
   if (value === null || value === undefined || value === '') return null;
@@ -30,7 +33,12 @@ export function EventTimeline({ systemId }: { systemId: string }) {
   const query = useNodeEvents(systemId);
   return (
     <section className="panel" aria-labelledby="timeline-title">
-      <h2 id="timeline-title">History</h2>
+      <div className="panel-title-row">
+        <h2 id="timeline-title">History</h2>
+        <a href={hrefs.events({ machine: systemId, since: 'all' })} className="small-link">
+          In the event log
+        </a>
+      </div>
       <ErrorNote error={query.error} />
       {query.isPending ? (
         <p className="muted">Loading…</p>
@@ -44,15 +52,10 @@ export function EventTimeline({ systemId }: { systemId: string }) {
               <li key={event.id} className="timeline-item">
                 <div className="timeline-line">
                   <span className="timeline-type">{humanize(event.type)}</span>
-                  {event.fromStatus && <StatusBadge status={event.fromStatus} />}
-                  {event.fromStatus && event.toStatus && <span aria-label="to">→</span>}
-                  {event.toStatus && <StatusBadge status={event.toStatus} />}
+                  <Transition from={event.fromStatus} to={event.toStatus} />
                 </div>
                 <div className="timeline-meta">
-                  by {event.actor} ·{' '}
-                  <time dateTime={event.createdAt} title={dateTime(event.createdAt)}>
-                    {age(event.createdAt)}
-                  </time>
+                  by {event.actor} · <TimeAgo iso={event.createdAt} />
                 </div>
                 {details && <p className="timeline-details">{details}</p>}
               </li>
@@ -60,11 +63,7 @@ export function EventTimeline({ systemId }: { systemId: string }) {
           })}
         </ol>
       )}
-      {query.hasNextPage && (
-        <button type="button" className="button button-quiet" onClick={() => query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-          {query.isFetchingNextPage ? 'Loading…' : 'Show later events'}
-        </button>
-      )}
+      <LoadMore {...query} label="Show later events" className="button button-quiet" />
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { REDACTED } from '@metalyard/domain';
+import { REDACTED } from '@metalyard/sdk';
 import type { Node } from '@metalyard/sdk';
 import { age, dateTime, gigabytes, humanize, memory } from '../../format.js';
 
@@ -35,6 +35,21 @@ export function NodeFacts({ node }: { node: Node }) {
         <dd>{node.tags.length ? <TagList tags={node.tags} /> : none}</dd>
         <dt>Power type</dt>
         <dd>{node.powerType}</dd>
+        <dt>Image</dt>
+        <dd>{node.image ?? none}</dd>
+        <dt>Machine agent</dt>
+        <dd>
+          {node.agent ? (
+            <>
+              {node.agent.step}: {node.agent.message || '…'}{' '}
+              <span className="muted">
+                (<time dateTime={node.agent.at}>{age(node.agent.at)}</time>)
+              </span>
+            </>
+          ) : (
+            none
+          )}
+        </dd>
         <dt>Enlisted</dt>
         <dd>
           <time dateTime={node.createdAt}>{dateTime(node.createdAt)}</time> <span className="muted">({age(node.createdAt)})</span>
@@ -70,7 +85,10 @@ export function HardwareFacts({ hardware }: { hardware: Node['hardware'] }) {
       ) : (
         <dl className="facts">
           <dt>CPU cores</dt>
-          <dd>{hardware.cpuCount}</dd>
+          <dd>
+            {hardware.cpuCount}
+            {hardware.cpuModel && <span className="muted"> · {hardware.cpuModel}</span>}
+          </dd>
           <dt>Memory</dt>
           <dd>{memory(hardware.memoryMb)}</dd>
           <dt>Storage</dt>
@@ -82,6 +100,8 @@ export function HardwareFacts({ hardware }: { hardware: Node['hardware'] }) {
                 {hardware.storage.map((disk) => (
                   <li key={disk.name}>
                     <span className="mono">{disk.name}</span> · {gigabytes(disk.sizeGb)}
+                    {disk.model && <span className="muted"> · {disk.model}</span>}
+                    {disk.serial && <span className="muted mono"> · serial {disk.serial}</span>}
                   </li>
                 ))}
               </ul>
@@ -96,6 +116,7 @@ export function HardwareFacts({ hardware }: { hardware: Node['hardware'] }) {
                 {hardware.nics.map((nic) => (
                   <li key={nic.name}>
                     <span className="mono">{nic.name}</span> · <span className="mono">{nic.mac}</span>
+                    {nic.link && <span className="muted"> · link {nic.link}</span>}
                     {nic.speedMbps !== undefined && <span className="muted"> · {nic.speedMbps} Mb/s</span>}
                   </li>
                 ))}
