@@ -1,16 +1,19 @@
 import type { Command } from 'commander';
 import type { MetalyardClient } from '@metalyard/sdk';
 import { anonymousClient, resolveTarget, userClient, type Target } from './config/target.js';
+import { outputChoiceOf, type OutputChoice, type OutputOptions } from './output/format.js';
+import { createPrinter, type Printer } from './output/printer.js';
 
-/** The options every command takes (declared once, on the program). */
-export interface GlobalOptions {
+/** The options every command takes: --profile and --json on the program, -o and -c on each command that prints. */
+export interface GlobalOptions extends OutputOptions {
   profile?: string;
-  json?: boolean;
 }
 
-/** What a command's action needs besides its own arguments: output mode and a client. */
+/** What a command's action needs besides its own arguments: how to print, and a client. */
 export interface Session {
-  json: boolean;
+  output: OutputChoice;
+  /** Prints results in the chosen format. */
+  print: Printer;
   target(): Promise<Target>;
   /** A client authenticated with the profile's (or METALYARD_TOKEN's) token. */
   client(): Promise<MetalyardClient>;
@@ -21,8 +24,10 @@ export interface Session {
 export function sessionOf(command: Command): Session {
   const options = command.optsWithGlobals<GlobalOptions>();
   const target = () => resolveTarget(options.profile);
+  const output = outputChoiceOf(options);
   return {
-    json: options.json === true,
+    output,
+    print: createPrinter(output),
     target,
     client: async () => userClient(await target()),
     anonymousClient: async () => anonymousClient(await target()),

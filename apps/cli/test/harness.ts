@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,11 +24,11 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** The real server (the built apps/server) on a fresh SQLite file, on any free port. */
-export function startServer(dir: string): Promise<TestServer> {
+/** The real server (the built apps/server) on a fresh SQLite file, on any free port; `env` adds settings. */
+export function startServer(dir: string, env: Record<string, string> = {}): Promise<TestServer> {
   const databaseUrl = join(dir, 'metalyard.sqlite');
   const child = spawn(process.execPath, [join(SERVER_DIST, 'main.js')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, METALYARD_ADMIN_TOKEN: ADMIN_TOKEN },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, METALYARD_ADMIN_TOKEN: ADMIN_TOKEN, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -81,8 +81,10 @@ export interface CliOptions {
   env?: Record<string, string>;
   /** Written to the CLI's stdin, which is then closed. */
   input?: string;
-  /** The executable to run instead of `node dist/main.js` (the installed binary). */
+  /** The executable to run instead of `node dist/main.js` (the installed binary, or pnpm). */
   command?: string;
+  /** The folder to run it in (default: this process's). */
+  cwd?: string;
 }
 
 function baseEnv(): NodeJS.ProcessEnv {
@@ -96,7 +98,7 @@ function baseEnv(): NodeJS.ProcessEnv {
 /** Runs the built CLI as a subprocess, as a user would. */
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const [command, commandArgs] = options.command ? [options.command, args] : [process.execPath, [CLI_MAIN, ...args]];
-  const child = spawn(command, commandArgs, { env: { ...baseEnv(), ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(command, commandArgs, { env: { ...baseEnv(), ...options.env }, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -127,16 +129,20 @@ export interface AdminCliSession {
   asAlice(): CliOptions;
   /** Runs a command with --json, expects it to succeed with nothing on stderr, and parses what it prints. */
   json<T>(args: string[], options?: CliOptions): Promise<T>;
+  /** Starts a long-running command (logged in as admin, as `cli` is); the test ends it. */
+  start(args: string[], options?: CliOptions): RunningCli;
 }
 
 /**
- * For the calling test file: the real server on a fresh database in a scratch folder, the user alice,
- * and the CLI logged in as admin; started before the file's tests, stopped and removed after them.
+ * For the calling test file: the real server (with `serverEnv` added to its settings) on a fresh database
+ * in a scratch folder, the user alice, and the CLI logged in as admin; started before the file's tests,
+ * stopped and removed after them.
  */
-export function adminCliSession(): AdminCliSession {
+export function adminCliSession(serverEnv: Record<string, string> = {}): AdminCliSession {
   const scratch = scratchDir();
   const configHome = join(scratch.path, 'config');
   const cli = cliIn(configHome);
+  const running: RunningCli[] = [];
   let started: { server: TestServer; userToken: string } | undefined;
   const ready = () => {
     if (!started) throw new Error('the test server starts in beforeAll: use it inside tests');
@@ -144,11 +150,13 @@ export function adminCliSession(): AdminCliSession {
   };
 
   beforeAll(async () => {
-    const server = await startServer(scratch.path);
+    const server = await startServer(scratch.path, serverEnv);
     started = { server, userToken: await manage(server.databaseUrl, 'createuser', '--username', 'alice') };
     expect((await cli(['login', 'admin', server.url, ADMIN_TOKEN])).code).toBe(0);
   });
   afterAll(async () => {
+    // A test that failed half-way may have left a command waiting: end it (the ones this file started).
+    await Promise.all(running.map((command) => command.interrupt()));
     await started?.server.stop();
     scratch.remove();
   });
@@ -169,6 +177,11 @@ export function adminCliSession(): AdminCliSession {
       expect(result.code).toBe(0);
       return JSON.parse(result.stdout) as T;
     },
+    start(args, options = {}) {
+      const command = startCli(args, { ...options, env: { XDG_CONFIG_HOME: configHome, ...options.env } });
+      running.push(command);
+      return command;
+    },
   };
 }
 
@@ -182,7 +195,43 @@ export function nextMac(prefix: number): string {
 
 /** The columns of each table line, split on runs of two or more spaces. */
 export function tableRows(stdout: string): string[][] {
-  return stdout.trimEnd().split('\n').map((line) => line.trim().split(/\s{2,}/));
+  return stdout
+    .trimEnd()
+    .split('\n')
+    .map((line) => line.trim().split(/\s{2,}/));
+}
+
+/** The real server for the calling test file, on a fresh database in its own scratch folder; stopped and removed after. */
+export function fileServer(env: Record<string, string> = {}): { scratch: string; server(): TestServer } {
+  const scratch = scratchDir();
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    server = await startServer(scratch.path, env);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    scratch.remove();
+  });
+  return {
+    scratch: scratch.path,
+    server: () => {
+      if (!server) throw new Error('the test server starts in beforeAll: use it inside tests');
+      return server;
+    },
+  };
+}
+
+/** Runs the CLI's bash completion on a command line (`metalyard nodes l`) and returns what it offers. */
+export function bashCompleter(): (line: string) => string {
+  const script = execFileSync(process.execPath, [CLI_MAIN, 'completion', 'bash'], { encoding: 'utf8' });
+  return (line) =>
+    execFileSync(
+      'bash',
+      ['-c', `${script}\nCOMP_WORDS=(${line}); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); _metalyard; echo "\${COMPREPLY[*]}"`],
+      {
+        encoding: 'utf8',
+      },
+    ).trim();
 }
 
 /** The URL of a local port nothing listens on (it was free a moment ago). */
@@ -192,4 +241,43 @@ export async function unreachableUrl(): Promise<string> {
   const { port } = probe.address() as { port: number };
   await new Promise((resolve) => probe.close(resolve));
   return `http://127.0.0.1:${port}`;
+}
+
+export interface RunningCli {
+  /** What it has printed so far. */
+  output(): { stdout: string; stderr: string };
+  /** Resolves once `text` has appeared on the stream (rejects if the CLI exits first). */
+  waitFor(text: string | RegExp, stream?: 'stdout' | 'stderr', timeoutMs?: number): Promise<void>;
+  /** Sends SIGINT (Ctrl-C) and resolves with the exit code. */
+  interrupt(): Promise<number | null>;
+  /** Resolves with the exit code when it ends on its own. */
+  exited: Promise<number | null>;
+}
+
+/** Starts a long-running CLI command (--follow, --watch, --wait) as a subprocess; the caller ends it. */
+export function startCli(args: string[], options: CliOptions = {}): RunningCli {
+  const child = spawn(process.execPath, [CLI_MAIN, ...args], { env: { ...baseEnv(), ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output.stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let running = true;
+  void exited.then(() => (running = false));
+  return {
+    output: () => ({ ...output }),
+    async waitFor(text, stream = 'stderr', timeoutMs = 30_000) {
+      const seen = () => (typeof text === 'string' ? output[stream].includes(text) : text.test(output[stream]));
+      const deadline = Date.now() + timeoutMs;
+      while (!seen()) {
+        if (!running) throw new Error(`the CLI exited before printing ${String(text)}:\n${output.stderr}`);
+        if (Date.now() > deadline) throw new Error(`no ${String(text)} on ${stream} within ${timeoutMs} ms:\n${output.stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    async interrupt() {
+      if (running) child.kill('SIGINT');
+      return exited;
+    },
+    exited,
+  };
 }

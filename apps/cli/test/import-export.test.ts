@@ -43,7 +43,7 @@ function inventory(): { csv: string; firstMac: string; bad: Map<number, RegExp> 
       bad.set(row, new RegExp(`hostname '${hostname}' is taken by node`));
     }
     if (row === 1) firstMac = macs.split(';')[0]!;
-    lines.push(`${hostname},${architecture},${macs},ipmi,10.1.${Math.floor(row / 250)}.${row % 250},admin,secret-${row}`);
+    lines.push(`${hostname},${architecture},${macs},ipmi,127.1.${Math.floor(row / 250)}.${row % 250},admin,secret-${row}`);
   }
   return { csv: `${lines.join('\n')}\n`, firstMac, bad };
 }
@@ -65,7 +65,7 @@ describe('import', () => {
     const declared = await cli(['enlist', '--anonymous', '--arch', 'amd64/generic', '--mac', firstMac, '--json'], on(server));
     const declaredId = (JSON.parse(declared.stdout) as { systemId: string }).systemId;
 
-    const result = await cli(['import', file, '--json'], on(server));
+    const result = await cli(['nodes', 'import', file, '--json'], on(server));
     expect(result.code).toBe(1);
     const summary = JSON.parse(result.stdout) as ImportSummary;
     expect({ ...summary, rows: undefined }).toMatchObject({ total: 1000, created: 984, reenlisted: 1, present: 0, refused: 15 });
@@ -86,7 +86,9 @@ describe('import', () => {
   it('run again, creates nothing: every good row is already present, the bad ones are refused again', async () => {
     const result = await cli(['import', file, '--concurrency', '16'], on(server));
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^Imported 1000 rows from .*machines\.csv: 0 created, 0 re-enlisted, 985 already present, 15 refused\.$/m);
+    expect(result.stdout).toMatch(
+      /^Imported 1000 rows from .*machines\.csv: 0 created, 0 re-enlisted, 985 already present, 15 refused\.$/m,
+    );
     expect(result.stdout).toMatch(/^ROW\s+HOSTNAME\s+REFUSED BECAUSE$/m);
     expect(result.stdout).toMatch(/^100\s+rack3-n100\s+invalid input: macAddresses\.0: 'not-a-mac-100' is not a MAC address/m);
     expect(result.stderr).toContain('metalyard: 15 of 1000 rows were refused');
@@ -96,12 +98,21 @@ describe('import', () => {
   it('reads YAML, with power parameters as a map', async () => {
     const yamlFile = join(scratch.path, 'more.yaml');
     const macs = [mac(), mac()];
-    writeFileSync(yamlFile, `- hostname: yaml-1\n  architecture: riscv64/generic\n  macs: [${macs[0]}]\n  power_type: redfish\n  power: { address: 10.9.0.1, port: 8443 }\n- architecture: riscv64/generic\n  macs: ${macs[1]}\n`);
-    const result = await cli(['import', yamlFile, '--json'], on(server));
+    writeFileSync(
+      yamlFile,
+      `- hostname: yaml-1\n  architecture: riscv64/generic\n  macs: [${macs[0]}]\n  power_type: redfish\n  power: { address: '127.0.9.1:8443', username: root, password: calvin }\n- architecture: riscv64/generic\n  macs: ${macs[1]}\n`,
+    );
+    const result = await cli(['nodes', 'import', yamlFile, '--json'], on(server));
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ created: 2, refused: 0 });
-    const node = JSON.parse((await cli(['nodes', 'show', (JSON.parse(result.stdout) as ImportSummary).rows[0]!.systemId!, '--json'], on(server))).stdout);
-    expect(node).toMatchObject({ hostname: 'yaml-1', powerType: 'redfish', powerParameters: { address: '10.9.0.1', port: '8443' } });
+    const node = JSON.parse(
+      (await cli(['nodes', 'show', (JSON.parse(result.stdout) as ImportSummary).rows[0]!.systemId!, '--json'], on(server))).stdout,
+    );
+    expect(node).toMatchObject({
+      hostname: 'yaml-1',
+      powerType: 'redfish',
+      powerParameters: { address: '127.0.9.1:8443', username: 'root', password: '********' },
+    });
   });
 
   it('refuses a file it cannot use with exit code 2', async () => {
@@ -118,11 +129,21 @@ describe('export', () => {
   const exported = join(scratch.path, 'export.csv');
 
   it('writes every node back in the import format, without secrets', async () => {
-    const result = await cli(['export', '--output', exported], on(server));
+    const result = await cli(['nodes', 'export', '--output', exported], on(server));
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(`Exported 987 nodes to ${exported}.\n`);
     const rows = parse(readFileSync(exported), { columns: true }) as CsvRecord[];
-    expect(Object.keys(rows[0]!)).toEqual(['hostname', 'architecture', 'macs', 'power_type', 'zone', 'pool', 'tags', 'power.address', 'power.port', 'power.username']);
+    expect(Object.keys(rows[0]!)).toEqual([
+      'hostname',
+      'architecture',
+      'macs',
+      'power_type',
+      'zone',
+      'pool',
+      'tags',
+      'power.address',
+      'power.username',
+    ]);
     expect(readFileSync(exported, 'utf8')).not.toContain('secret-');
     const byHostname = new Map(rows.map((row) => [row.hostname, row]));
     const good = (parse(csv, { columns: true }) as CsvRecord[]).filter((_, index) => index > 0 && !bad.has(index + 1));
@@ -143,7 +164,7 @@ describe('export', () => {
     const again = await cli(['import', exported], on(server));
     expect(again.stdout).toContain('0 created, 0 re-enlisted, 987 already present, 0 refused');
     expect(again.code).toBe(0);
-    const fromYaml = parseYaml((await cli(['export', '--format', 'yaml'], on(server))).stdout) as Array<Record<string, unknown>>;
+    const fromYaml = parseYaml((await cli(['nodes', 'export', '--format', 'yaml'], on(server))).stdout) as Array<Record<string, unknown>>;
     const fromJson = JSON.parse((await cli(['export', '--json'], on(server))).stdout) as Array<Record<string, unknown>>;
     expect(fromYaml).toEqual(fromJson);
     expect(fromYaml.find((row) => row.hostname === 'yaml-1')).toEqual({
@@ -151,7 +172,7 @@ describe('export', () => {
       architecture: 'riscv64/generic',
       macs: [expect.any(String)],
       power_type: 'redfish',
-      power: { address: '10.9.0.1', port: '8443' },
+      power: { address: '127.0.9.1:8443', username: 'root' },
     });
   });
 });
@@ -164,18 +185,22 @@ describe('zones, pools and tags', () => {
       labelled,
       `hostname,architecture,macs,zone,pool,tags\nlab-1,amd64/generic,${macs[0]},dc1,gpu,ssd fast\nlab-2,amd64/generic,${macs[1]},dc2,,ssd\nlab-3,amd64/generic,${macs[2]},,,\n`,
     );
-    const first = await cli(['import', labelled], on(server));
+    const first = await cli(['nodes', 'import', labelled], on(server));
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('Created tags ssd, fast; zones dc1, dc2; pools gpu.');
     expect(first.stdout).toContain('3 created, 0 re-enlisted, 0 already present, 0 refused');
-    const nodes = JSON.parse((await cli(['nodes', 'list', '--hostname-prefix', 'lab-', '--json'], on(server))).stdout) as Array<Record<string, unknown>>;
+    const nodes = JSON.parse((await cli(['nodes', 'list', '--hostname-prefix', 'lab-', '--json'], on(server))).stdout) as Array<
+      Record<string, unknown>
+    >;
     const labels = nodes.map(({ hostname, zone, pool, tags }) => ({ hostname, zone, pool, tags }));
     expect(labels.sort((x, y) => String(x.hostname).localeCompare(String(y.hostname)))).toEqual([
       { hostname: 'lab-1', zone: 'dc1', pool: 'gpu', tags: ['fast', 'ssd'] },
       { hostname: 'lab-2', zone: 'dc2', pool: null, tags: ['ssd'] },
       { hostname: 'lab-3', zone: null, pool: null, tags: [] },
     ]);
-    const second = JSON.parse((await cli(['import', labelled, '--json'], on(server))).stdout) as ImportSummary & { labelsCreated: Record<string, string[]> };
+    const second = JSON.parse((await cli(['import', labelled, '--json'], on(server))).stdout) as ImportSummary & {
+      labelsCreated: Record<string, string[]>;
+    };
     expect(second).toMatchObject({ created: 0, present: 3, refused: 0, labelsCreated: { tags: [], zones: [], pools: [] } });
     const exported = parse((await cli(['export', '--status', 'ready'], on(server))).stdout, { columns: true }) as CsvRecord[];
     expect(exported.find((row) => row.hostname === 'lab-1')).toMatchObject({ zone: 'dc1', pool: 'gpu', tags: 'fast ssd' });

@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createMetalyardClient } from '@metalyard/sdk';
-import { CLI_MAIN, adminCliSession, nextMac, tableRows } from './harness.js';
+import { adminCliSession, nextMac, tableRows } from './harness.js';
 
 interface NodeJson {
   systemId: string;
@@ -16,18 +17,19 @@ interface NodeJson {
 }
 
 const session = adminCliSession();
-const { cli, configHome, asAlice, json } = session;
+const { cli, asAlice, json } = session;
 const mac = () => nextMac(0x0b);
-const enlistReady = (hostname: string) => json<NodeJson>(['enlist', '--arch', 'amd64/generic', '--mac', mac(), '--hostname', hostname]);
+const enlistReady = (hostname: string) =>
+  json<NodeJson>(['nodes', 'enlist', '--arch', 'amd64/generic', '--mac', mac(), '--hostname', hostname]);
 
 describe('accept --all', () => {
   it('accepts every declared node; without ids or --all it is a usage error', async () => {
-    const first = await json<NodeJson>(['enlist', '--anonymous', '--arch', 'amd64/generic', '--mac', mac()]);
-    const second = await json<NodeJson>(['enlist', '--anonymous', '--arch', 'amd64/generic', '--mac', mac()]);
-    const result = await json<{ accepted: string[] }>(['accept', '--all']);
+    const first = await json<NodeJson>(['nodes', 'enlist', '--anonymous', '--arch', 'amd64/generic', '--mac', mac()]);
+    const second = await json<NodeJson>(['nodes', 'enlist', '--anonymous', '--arch', 'amd64/generic', '--mac', mac()]);
+    const result = await json<{ accepted: string[] }>(['nodes', 'accept', '--all']);
     expect(result.accepted.sort()).toEqual([first.systemId, second.systemId].sort());
-    expect((await cli(['accept', '--all'])).stdout).toBe('Nothing to accept.\n');
-    const neither = await cli(['accept']);
+    expect((await cli(['nodes', 'accept', '--all'])).stdout).toBe('Nothing to accept.\n');
+    const neither = await cli(['nodes', 'accept']);
     expect(neither.code).toBe(2);
     expect(neither.stderr).toContain('name the nodes to accept, or give --all');
   });
@@ -36,47 +38,50 @@ describe('accept --all', () => {
 describe('node actions', () => {
   it('deploy prints the node and its machine token once; abort brings it back to allocated', async () => {
     const node = await enlistReady('deploy-1');
-    await json(['acquire', '--system-id', node.systemId], asAlice());
-    const deployed = await cli(['deploy', node.systemId], asAlice());
+    await json(['nodes', 'acquire', '--system-id', node.systemId], asAlice());
+    const deployed = await cli(['nodes', 'deploy', node.systemId], asAlice());
     expect(deployed.code).toBe(0);
     expect(tableRows(deployed.stdout)[1]?.slice(0, 3)).toEqual([node.systemId, 'deploy-1', 'deploying']);
     expect(deployed.stdout).toMatch(/^Machine token \(shown once; hand it to the machine\): \S{20,}$/m);
-    const aborted = await json<NodeJson>(['abort', node.systemId, '--comment', 'wrong image'], asAlice());
+    const aborted = await json<NodeJson>(['nodes', 'abort', node.systemId, '--comment', 'wrong image'], asAlice());
     expect(aborted).toMatchObject({ status: 'allocated', owner: 'alice' });
-    const again = await json<NodeJson>(['deploy', node.systemId], asAlice());
+    const again = await json<NodeJson>(['nodes', 'deploy', node.systemId], asAlice());
     expect(again).toMatchObject({ status: 'deploying', machineToken: expect.any(String) });
   });
 
   it('a transition the state forbids is a conflict (exit 5) with the server’s message', async () => {
     const node = await enlistReady('conflict-1');
-    const result = await cli(['deploy', node.systemId]);
+    const result = await cli(['nodes', 'deploy', node.systemId]);
     expect(result.code).toBe(5);
     expect(result.stderr).toMatch(new RegExp(`^metalyard: .*${node.systemId}.*ready.*\\n$`));
-    const asJson = await cli(['deploy', node.systemId, '--json']);
+    const asJson = await cli(['nodes', 'deploy', node.systemId, '--json']);
     expect(JSON.parse(asJson.stderr)).toMatchObject({ error: { exitCode: 5, httpStatus: 409 } });
   });
 
   it('commission, mark-broken (a comment is required), mark-fixed, retire and delete', async () => {
     const node = await enlistReady('cycle-1');
-    expect(await json<NodeJson>(['commission', node.systemId])).toMatchObject({ status: 'commissioning', machineToken: expect.any(String) });
-    expect(await json<NodeJson>(['abort', node.systemId])).toMatchObject({ status: 'failed_commissioning' });
-    const noComment = await cli(['mark-broken', node.systemId]);
+    expect(await json<NodeJson>(['nodes', 'commission', node.systemId])).toMatchObject({
+      status: 'commissioning',
+      machineToken: expect.any(String),
+    });
+    expect(await json<NodeJson>(['nodes', 'abort', node.systemId])).toMatchObject({ status: 'failed_commissioning' });
+    const noComment = await cli(['nodes', 'mark-broken', node.systemId]);
     expect(noComment.code).toBe(2);
     expect(noComment.stderr).toContain("required option '--comment <text>' not specified");
-    const broken = await json<NodeJson & { statusMessage: string }>(['mark-broken', node.systemId, '--comment', 'fan died']);
+    const broken = await json<NodeJson & { statusMessage: string }>(['nodes', 'mark-broken', node.systemId, '--comment', 'fan died']);
     expect(broken).toMatchObject({ status: 'broken', statusMessage: expect.stringContaining('fan died') });
-    const fixed = await cli(['mark-fixed', node.systemId]);
+    const fixed = await cli(['nodes', 'mark-fixed', node.systemId]);
     expect(tableRows(fixed.stdout)[1]?.[2]).toBe('ready');
-    const retired = await cli(['retire', node.systemId, '--comment', 'end of life']);
+    const retired = await cli(['nodes', 'retire', node.systemId, '--comment', 'end of life']);
     expect(retired.code).toBe(0);
     expect(tableRows(retired.stdout)[1]?.[2]).toBe('retired');
-    expect((await cli(['delete', node.systemId])).stdout).toBe(`Deleted ${node.systemId}.\n`);
+    expect((await cli(['nodes', 'delete', node.systemId])).stdout).toBe(`Deleted ${node.systemId}.\n`);
     expect((await cli(['nodes', 'show', node.systemId])).code).toBe(4);
   });
 
   it('a user may not retire (403): exit 3 with the server’s message', async () => {
     const node = await enlistReady('retire-denied');
-    const result = await cli(['retire', node.systemId], asAlice());
+    const result = await cli(['nodes', 'retire', node.systemId], asAlice());
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/^metalyard: .*not an admin.*\n$/);
   });
@@ -90,19 +95,33 @@ describe('update and annotate', () => {
     await json(['tags', 'create', 'fast']);
     const node = await enlistReady('update-1');
     const updated = await json<NodeJson>([
-      'update', node.systemId, '--hostname', 'update-2', '--zone', 'dc1', '--pool', 'gpu', '--tag', 'ssd', '--tag', 'fast',
-      '--power-type', 'ipmi', '--power-param', 'address=10.0.0.9',
+      'update',
+      node.systemId,
+      '--hostname',
+      'update-2',
+      '--zone',
+      'dc1',
+      '--pool',
+      'gpu',
+      '--tag',
+      'ssd',
+      '--tag',
+      'fast',
+      '--power-type',
+      'ipmi',
+      '--power-param',
+      'address=127.0.0.9',
     ]);
     expect(updated).toMatchObject({ hostname: 'update-2', zone: 'dc1', pool: 'gpu', tags: ['fast', 'ssd'], powerType: 'ipmi' });
-    const table = await cli(['update', node.systemId, '--zone', '', '--no-tags']);
+    const table = await cli(['nodes', 'update', node.systemId, '--zone', '', '--no-tags']);
     expect(table.stdout).toMatch(/^zone\s+-$/m);
     expect(table.stdout).toMatch(/^tags\s+-$/m);
-    expect((await cli(['update', node.systemId])).code).toBe(2);
+    expect((await cli(['nodes', 'update', node.systemId])).code).toBe(2);
 
-    await json(['acquire', '--system-id', node.systemId], asAlice());
-    const annotated = await cli(['annotate', node.systemId, 'owner.team=storage', 'ticket=OPS-1'], asAlice());
+    await json(['nodes', 'acquire', '--system-id', node.systemId], asAlice());
+    const annotated = await cli(['nodes', 'annotate', node.systemId, 'owner.team=storage', 'ticket=OPS-1'], asAlice());
     expect(annotated.stdout).toMatch(/^annotation\.owner\.team\s+storage$/m);
-    const removed = await json<NodeJson>(['annotate', node.systemId, 'ticket='], asAlice());
+    const removed = await json<NodeJson>(['nodes', 'annotate', node.systemId, 'ticket='], asAlice());
     expect(removed.annotations).toEqual({ 'owner.team': 'storage' });
   });
 });
@@ -126,7 +145,7 @@ describe('events', () => {
     const node = await enlistReady('events-1');
     const events = await json<Array<{ systemId: string; type: string; actor: string }>>(['events', '--system-id', node.systemId]);
     expect(events).toEqual([expect.objectContaining({ systemId: node.systemId, type: 'enlist', actor: 'admin' })]);
-    const table = tableRows((await cli(['events', '--system-id', node.systemId, '--type', 'enlist'])).stdout);
+    const table = tableRows((await cli(['events', 'list', '--system-id', node.systemId, '--type', 'enlist'])).stdout);
     expect(table[0]).toEqual(['ID', 'TIME', 'NODE', 'TYPE', 'CHANGE', 'ACTOR', 'DETAILS']);
     expect(table[1]?.slice(2, 6)).toEqual([node.systemId, 'enlist', '- → ready', 'admin']);
     expect(await json(['events', '--actor', 'nobody'])).toEqual([]);
@@ -134,28 +153,18 @@ describe('events', () => {
   });
 
   it('--follow prints an event another client causes, until interrupted', async () => {
-    const child = spawn(process.execPath, [CLI_MAIN, 'events', '--follow', '--json'], {
-      env: { ...process.env, XDG_CONFIG_HOME: configHome, METALYARD_URL: '', METALYARD_TOKEN: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    await new Promise<void>((resolve, reject) => {
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-        stderr += chunk;
-        if (stderr.includes('Following events')) resolve();
-      });
-      child.once('exit', () => reject(new Error(`events --follow exited early:\n${stderr}`)));
-    });
+    const follower = session.start(['events', '--follow', '--json']);
+    await follower.waitFor('Following events');
     const other = createMetalyardClient({ url: session.server.url, token: session.userToken });
     const node = await other.protected.enlist.mutate({ architecture: 'riscv64/generic', macAddresses: [mac()], hostname: 'followed-1' });
-    await expect.poll(() => stdout, { timeout: 30_000 }).toContain(node.systemId);
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
-    const line = stdout.trim().split('\n').map((text) => JSON.parse(text) as { systemId: string; type: string; actor: string }).find((event) => event.systemId === node.systemId);
-    expect(line).toMatchObject({ type: 'enlist', actor: 'alice' });
+    await follower.waitFor(node.systemId, 'stdout');
+    expect(await follower.interrupt()).toBe(0);
+    const lines = follower
+      .output()
+      .stdout.trim()
+      .split('\n')
+      .map((text) => JSON.parse(text) as { systemId: string; type: string; actor: string });
+    expect(lines.find((event) => event.systemId === node.systemId)).toMatchObject({ type: 'enlist', actor: 'alice' });
   });
 });
 
@@ -197,5 +206,25 @@ describe('tokens, users, whoami, login --username, createadmin', () => {
     const usage = await cli(['createuser'], { env: { DATABASE_URL: session.server.databaseUrl } });
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('--username NAME is required');
+  });
+
+  it('forwards backup FILE: a copy of the running server’s database, its path on stdout', async () => {
+    const target = join(dirname(session.server.databaseUrl), 'cli-backup.sqlite');
+    const result = await cli(['backup', target], { env: { DATABASE_URL: session.server.databaseUrl } });
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe(target);
+    expect(result.stderr).toContain(`${target}.key`);
+    expect(existsSync(target)).toBe(true);
+    expect((await cli(['backup'], { env: { DATABASE_URL: session.server.databaseUrl } })).code).toBe(2);
+  });
+
+  it('forwards dhcp-config: a dnsmasq configuration for the server’s boot script', async () => {
+    const result = await cli(['dhcp-config', '--range', '10.9.0.100,10.9.0.200,255.255.255.0', '--url', 'http://10.9.0.1:5240']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('dhcp-range=10.9.0.100,10.9.0.200,255.255.255.0,12h');
+    expect(result.stdout).toContain('dhcp-boot=tag:ipxe,http://10.9.0.1:5240/boot/ipxe');
+    const usage = await cli(['dhcp-config', '--url', 'http://10.9.0.1:5240']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('give either --range');
   });
 });

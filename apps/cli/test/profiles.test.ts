@@ -1,20 +1,16 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, cliIn, scratchDir, startServer, unreachableUrl, type TestServer } from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, cliIn, fileServer, unreachableUrl, type TestServer } from './harness.js';
 
-const scratch = scratchDir();
-const configHome = join(scratch.path, 'config');
+const files = fileServer();
+const configHome = join(files.scratch, 'config');
 const profilesFile = join(configHome, 'metalyard', 'profiles.json');
 const cli = cliIn(configHome);
 let server: TestServer;
 
-beforeAll(async () => {
-  server = await startServer(scratch.path);
-});
-afterAll(async () => {
-  await server?.stop();
-  scratch.remove();
+beforeAll(() => {
+  server = files.server();
 });
 
 describe('login', () => {
@@ -37,7 +33,10 @@ describe('login', () => {
     expect(result.stdout).toContain(`Logged in to ${server.url} as profile 'prod' (the default)`);
     expect(statSync(profilesFile).mode & 0o777).toBe(0o600);
     expect(statSync(join(configHome, 'metalyard')).mode & 0o777).toBe(0o700);
-    const saved = JSON.parse(readFileSync(profilesFile, 'utf8')) as { default: string; profiles: Record<string, { url: string; token: string }> };
+    const saved = JSON.parse(readFileSync(profilesFile, 'utf8')) as {
+      default: string;
+      profiles: Record<string, { url: string; token: string }>;
+    };
     expect(saved).toEqual({ default: 'prod', profiles: { prod: { url: server.url, token: ADMIN_TOKEN } } });
   });
 
@@ -87,7 +86,7 @@ describe('profiles and logout', () => {
   });
 
   it('without any profile, says how to log in (exit code 2)', async () => {
-    const cliElsewhere = cliIn(join(scratch.path, 'empty-config'));
+    const cliElsewhere = cliIn(join(files.scratch, 'empty-config'));
     const result = await cliElsewhere(['nodes', 'list']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('metalyard login <profile> <url> [token]');

@@ -12,7 +12,7 @@ export type NodeEvent = RouterOutputs['protected']['events']['list']['items'][nu
 export type EnlistInput = RouterInputs['enlist'];
 export type AcquireConstraints = RouterInputs['protected']['nodes']['acquire'];
 
-/** The EventSource constructor used for live events (Node 20 has none: pass the `eventsource` package's). */
+/** The EventSource constructor used for live events (Node 22 and 24 have none without --experimental-eventsource: pass the `eventsource` package's). */
 export type EventSourceConstructor = new (url: string, init?: EventSourceInit) => EventSource;
 
 export interface MetalyardClientOptions {
@@ -78,3 +78,31 @@ export function isMetalyardError(error: unknown): error is MetalyardError {
 export function httpStatusOf(error: unknown): number | undefined {
   return isMetalyardError(error) ? error.data?.httpStatus : undefined;
 }
+
+/**
+ * The lifecycle's rules, as the server applies them: every status, the transition table and who
+ * may take each action, the architectures and power types, MAC normalisation. For clients that
+ * show what is possible (the admin app's buttons, the CLI's help) without asking the server.
+ */
+export {
+  ARCHITECTURES,
+  NODE_ACTIONS,
+  NODE_STATUSES,
+  POWER_TYPES,
+  REDACTED,
+  ROLES,
+  STATUS_DESCRIPTIONS,
+  TRANSITIONS,
+  USER_ACTIONS,
+  allowedActions,
+  canTransition,
+  isSecretParameter,
+  mayTakeAction,
+  nextStatus,
+  normalizeMac,
+  type ActionActor,
+  type NodeAction,
+  type PowerType,
+  type Role,
+  type TransitionRule,
+} from '@metalyard/domain';

@@ -51,7 +51,10 @@ let tarball: string;
 
 beforeAll(() => {
   execFileSync('pnpm', ['pack', '--pack-destination', scratch], { cwd: SDK_DIR, stdio: 'pipe' });
-  tarball = join(scratch, readdirSync(scratch).find((name) => name.endsWith('.tgz'))!);
+  tarball = join(
+    scratch,
+    readdirSync(scratch).find((name) => name.endsWith('.tgz'))!,
+  );
   const consumer = join(scratch, 'consumer');
   execFileSync('mkdir', ['-p', consumer]);
   writeFileSync(
@@ -83,9 +86,9 @@ beforeAll(() => {
 }, 180_000);
 
 it('ships declared dependencies only, none of the server’s', () => {
-  const manifest = JSON.parse(
-    readFileSync(join(scratch, 'consumer', 'node_modules', '@metalyard', 'sdk', 'package.json'), 'utf8'),
-  ) as { dependencies: Record<string, string> };
+  const manifest = JSON.parse(readFileSync(join(scratch, 'consumer', 'node_modules', '@metalyard', 'sdk', 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
   expect(Object.keys(manifest.dependencies).sort()).toEqual(['@trpc/client', '@trpc/server', 'zod']);
   for (const version of Object.values(manifest.dependencies)) expect(version).toMatch(/^\d+\.\d+\.\d+$/);
   const installed = readdirSync(join(scratch, 'consumer', 'node_modules'));
@@ -99,13 +102,16 @@ it('type-checks a consumer with skipLibCheck off: statuses are a string union, n
   try {
     run();
   } catch (error) {
-    throw new Error(`tsc failed:\n${String((error as { stdout?: Buffer }).stdout)}`);
+    throw new Error(`tsc failed:\n${String((error as { stdout?: Buffer }).stdout)}`, { cause: error });
   }
 }, 120_000);
 
 it('really checks: a consumer that misuses a status fails to compile', () => {
   const consumer = join(scratch, 'consumer');
-  writeFileSync(join(consumer, 'index.ts'), `${CONSUMER}\nexport const wrong: 'declared' = (null as unknown as Awaited<ReturnType<typeof main>>);\n`);
+  writeFileSync(
+    join(consumer, 'index.ts'),
+    `${CONSUMER}\nexport const wrong: 'declared' = (null as unknown as Awaited<ReturnType<typeof main>>);\n`,
+  );
   let output = '';
   try {
     execFileSync(process.execPath, [TSC, '-p', 'tsconfig.json'], { cwd: consumer, stdio: 'pipe' });

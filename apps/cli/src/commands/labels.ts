@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import type { MetalyardClient } from '@metalyard/sdk';
-import { printJson, printLine } from '../output/print.js';
-import { printTable } from '../output/table.js';
+import type { MetalyardClient, RouterOutputs } from '@metalyard/sdk';
+import { field, type Columns } from '../output/columns.js';
+import { printLine } from '../output/print.js';
 import { sessionOf } from '../session.js';
 
 /** Tags, zones and pools have the same commands, over the same procedures. */
@@ -11,19 +11,24 @@ const LABEL_KINDS = [
   { group: 'pools', one: 'pool' },
 ] as const;
 type LabelGroup = (typeof LABEL_KINDS)[number]['group'];
+type Label = RouterOutputs['protected']['tags']['list'][number];
+
+const LABEL_COLUMNS: Columns<Label> = {
+  all: [field('name', 'NAME'), field('nodeCount', 'NODES'), field('description', 'DESCRIPTION', { text: (label) => label.description })],
+  defaults: ['name', 'nodeCount', 'description'],
+};
 
 const proceduresOf = (client: MetalyardClient, group: LabelGroup) => client.protected[group];
 
 function registerLabelGroup(program: Command, group: LabelGroup, one: string): void {
-  const commands = program.command(group).description(`List and manage ${group} (changes: admin)`);
+  const commands = program.command(group).alias(one).description(`List and manage ${group} (changes: admin)`);
   commands
     .command('list')
     .description(`Every ${one}, with how many nodes have it`)
     .action(async (_options: unknown, command: Command) => {
       const session = sessionOf(command);
       const labels = await proceduresOf(await session.client(), group).list.query();
-      if (session.json) return printJson(labels);
-      printTable(['NAME', 'NODES', 'DESCRIPTION'], labels.map((label) => [label.name, String(label.nodeCount), label.description]));
+      session.print.list(labels, LABEL_COLUMNS);
     });
   commands
     .command('create')
@@ -32,9 +37,11 @@ function registerLabelGroup(program: Command, group: LabelGroup, one: string): v
     .option('--description <text>', 'what it is for')
     .action(async (name: string, options: { description?: string }, command: Command) => {
       const session = sessionOf(command);
-      const label = await proceduresOf(await session.client(), group).create.mutate({ name, ...(options.description ? { description: options.description } : {}) });
-      if (session.json) return printJson(label);
-      printLine(`Created ${one} '${label.name}'.`);
+      const label = await proceduresOf(await session.client(), group).create.mutate({
+        name,
+        ...(options.description ? { description: options.description } : {}),
+      });
+      session.print.one(label, LABEL_COLUMNS, () => printLine(`Created ${one} '${label.name}'.`));
     });
   commands
     .command('update')
@@ -49,8 +56,7 @@ function registerLabelGroup(program: Command, group: LabelGroup, one: string): v
         ...(options.name ? { newName: options.name } : {}),
         ...(options.description !== undefined ? { description: options.description } : {}),
       });
-      if (session.json) return printJson(label);
-      printLine(`Updated ${one} '${label.name}'.`);
+      session.print.one(label, LABEL_COLUMNS, () => printLine(`Updated ${one} '${label.name}'.`));
     });
   commands
     .command('delete')
@@ -59,8 +65,7 @@ function registerLabelGroup(program: Command, group: LabelGroup, one: string): v
     .action(async (name: string, _options: unknown, command: Command) => {
       const session = sessionOf(command);
       const result = await proceduresOf(await session.client(), group).delete.mutate({ name });
-      if (session.json) return printJson(result);
-      printLine(`Deleted ${one} '${result.deleted}'.`);
+      session.print.one(result, undefined, () => printLine(`Deleted ${one} '${result.deleted}'.`));
     });
 }
 

@@ -1,11 +1,11 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { type InvalidArgumentError, Option, type Command } from 'commander';
 import type { Node, RouterInputs } from '@metalyard/sdk';
-import { printNodeDetail } from '../nodes/present.js';
+import { NODE_COLUMNS, printNodeDetail } from '../nodes/present.js';
 import { POWER_TYPES } from '../nodes/vocabulary.js';
 import { CliError, EXIT } from '../output/exit-codes.js';
-import { printJson } from '../output/print.js';
 import { sessionOf } from '../session.js';
 import { collectKeyValue, collectList } from './options.js';
+import type { Verb } from './verb.js';
 
 type NodeUpdate = RouterInputs['protected']['nodes']['update'];
 
@@ -42,8 +42,7 @@ function updateOf(systemId: string, options: UpdateOptions): NodeUpdate {
 async function update(systemId: string, options: UpdateOptions, command: Command) {
   const session = sessionOf(command);
   const node = await (await session.client()).protected.nodes.update.mutate(updateOf(systemId, options));
-  if (session.json) return printJson(node);
-  printNodeDetail(node);
+  session.print.one(node, NODE_COLUMNS, () => printNodeDetail(node));
 }
 
 /** `key=value` sets a note, `key=` removes it. */
@@ -61,27 +60,34 @@ async function annotate(systemId: string, pairs: string[], _options: unknown, co
     throw new CliError((error as InvalidArgumentError).message, EXIT.usage);
   }
   const node = await (await session.client()).protected.nodes.annotate.mutate({ systemId, annotations });
-  if (session.json) return printJson(node);
-  printNodeDetail(node);
+  session.print.one(node, NODE_COLUMNS, () => printNodeDetail(node));
 }
 
-export function registerNodeEditCommands(program: Command): void {
-  program
-    .command('update')
-    .description("Change a node: hostname and tags (owner or admin); power, zone and pool (admin)")
-    .argument('<systemId>')
-    .option('--hostname <hostname>', 'a new hostname (RFC 1123)')
-    .option('--tag <tag>', "the node's tags, replacing the current ones (repeatable)", collectList)
-    .option('--no-tags', 'remove every tag')
-    .option('--zone <zone>', "put it in this zone ('' for none)")
-    .option('--pool <pool>', "put it in this pool ('' for none)")
-    .addOption(new Option('--power-type <type>', 'how to power it').choices(POWER_TYPES))
-    .option('--power-param <key=value>', 'a power parameter, replacing the current ones (repeatable)', collectKeyValue)
-    .action(update);
-  program
-    .command('annotate')
-    .description("Set the owner's notes on a node: key=value sets one, key= removes it; wiped on release")
-    .argument('<systemId>')
-    .argument('<key=value...>')
-    .action(annotate);
-}
+export const nodeEditVerbs: readonly Verb[] = [
+  {
+    name: 'update',
+    topLevelAlias: true,
+    define: (command) =>
+      command
+        .description('Change a node: hostname and tags (owner or admin); power, zone and pool (admin)')
+        .argument('<systemId>')
+        .option('--hostname <hostname>', 'a new hostname (RFC 1123)')
+        .option('--tag <tag>', "the node's tags, replacing the current ones (repeatable)", collectList)
+        .option('--no-tags', 'remove every tag')
+        .option('--zone <zone>', "put it in this zone ('' for none)")
+        .option('--pool <pool>', "put it in this pool ('' for none)")
+        .addOption(new Option('--power-type <type>', 'how to power it').choices(POWER_TYPES))
+        .option('--power-param <key=value>', 'a power parameter, replacing the current ones (repeatable)', collectKeyValue)
+        .action(update),
+  },
+  {
+    name: 'annotate',
+    topLevelAlias: true,
+    define: (command) =>
+      command
+        .description("Set the owner's notes on a node: key=value sets one, key= removes it; wiped on release")
+        .argument('<systemId>')
+        .argument('<key=value...>')
+        .action(annotate),
+  },
+];

@@ -11,3 +11,14 @@ export function collectKeyValue(value: string, previous: Record<string, string> 
 export function collectList(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
+
+const UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+const DAY_MS = 86_400_000;
+
+/** `500ms`, `90s`, `10m`, `1h` (a bare number is seconds), at most a day: milliseconds. */
+export function parseDuration(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  const ms = match ? Number(match[1]) * UNITS_MS[(match[2] ?? 's') as keyof typeof UNITS_MS] : Number.NaN;
+  if (!(ms > 0 && ms <= DAY_MS)) throw new InvalidArgumentError(`'${value}' is not a duration of up to a day (e.g. 90s, 10m, 1h)`);
+  return Math.round(ms);
+}

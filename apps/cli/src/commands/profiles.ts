@@ -3,9 +3,20 @@ import { createMetalyardClient, httpStatusOf } from '@metalyard/sdk';
 import { checkProfileName, profilesPath, readProfiles, writeProfiles } from '../config/profiles.js';
 import { promptPassword, promptToken } from '../config/prompt.js';
 import { CliError, EXIT } from '../output/exit-codes.js';
-import { printJson, printLine } from '../output/print.js';
-import { printTable } from '../output/table.js';
+import { field, type Columns } from '../output/columns.js';
+import { printLine } from '../output/print.js';
 import { sessionOf } from '../session.js';
+
+interface ProfileRow {
+  name: string;
+  url: string;
+  default: boolean;
+}
+
+const PROFILE_COLUMNS: Columns<ProfileRow> = {
+  all: [field('name', 'PROFILE'), field('url', 'URL'), field('default', 'DEFAULT', { text: (row) => (row.default ? '*' : '') })],
+  defaults: ['name', 'url', 'default'],
+};
 
 function checkUrl(url: string): string {
   let parsed: URL;
@@ -64,17 +75,19 @@ async function login(name: string, rawUrl: string, givenToken: string | undefine
   if (options.default || !file.default || !file.profiles[file.default]) file.default = name;
   await writeProfiles(file);
   const isDefault = file.default === name;
-  if (session.json) return printJson({ profile: name, url, default: isDefault, ...(expiresAt ? { expiresAt } : {}) });
-  printLine(`Logged in to ${url} as profile '${name}'${isDefault ? ' (the default)' : ''}; saved in ${profilesPath()}.`);
-  if (expiresAt) printLine(`The session expires at ${expiresAt}; log in again then.`);
+  session.print.one({ profile: name, url, default: isDefault, ...(expiresAt ? { expiresAt } : {}) }, undefined, () => {
+    printLine(`Logged in to ${url} as profile '${name}'${isDefault ? ' (the default)' : ''}; saved in ${profilesPath()}.`);
+    if (expiresAt) printLine(`The session expires at ${expiresAt}; log in again then.`);
+  });
 }
 
 async function whoami(_options: unknown, command: Command) {
   const session = sessionOf(command);
   const target = await session.target();
   const me = await (await session.client()).protected.me.query();
-  if (session.json) return printJson({ ...me, url: target.url, profile: target.profile });
-  printLine(`${me.username} (${me.role}) at ${target.url}${target.profile ? `, profile '${target.profile}'` : ''}`);
+  session.print.one({ ...me, url: target.url, profile: target.profile }, undefined, () =>
+    printLine(`${me.username} (${me.role}) at ${target.url}${target.profile ? `, profile '${target.profile}'` : ''}`),
+  );
 }
 
 async function logout(name: string, _options: unknown, command: Command) {
@@ -84,17 +97,22 @@ async function logout(name: string, _options: unknown, command: Command) {
   delete file.profiles[name];
   if (file.default === name) file.default = Object.keys(file.profiles)[0] ?? null;
   await writeProfiles(file);
-  if (session.json) return printJson({ profile: name, default: file.default });
-  printLine(`Logged out of '${name}'.${file.default ? ` The default profile is now '${file.default}'.` : ''}`);
+  session.print.one({ profile: name, default: file.default }, undefined, () =>
+    printLine(`Logged out of '${name}'.${file.default ? ` The default profile is now '${file.default}'.` : ''}`),
+  );
 }
 
 async function listProfiles(_options: unknown, command: Command) {
   const session = sessionOf(command);
   const file = await readProfiles();
-  const rows = Object.entries(file.profiles).map(([name, profile]) => ({ name, url: profile.url, default: name === file.default }));
-  if (session.json) return printJson(rows);
-  if (rows.length === 0) return printLine('No profiles: run `metalyard login <profile> <url> [token]`.');
-  printTable(['PROFILE', 'URL', 'DEFAULT'], rows.map((row) => [row.name, row.url, row.default ? '*' : '']));
+  const rows: ProfileRow[] = Object.entries(file.profiles).map(([name, profile]) => ({
+    name,
+    url: profile.url,
+    default: name === file.default,
+  }));
+  if (rows.length === 0 && session.output.format === 'table')
+    return printLine('No profiles: run `metalyard login <profile> <url> [token]`.');
+  session.print.list(rows, PROFILE_COLUMNS);
 }
 
 export function registerProfileCommands(program: Command): void {

@@ -1,11 +1,17 @@
 import { Option, type Command } from 'commander';
 import type { RouterOutputs } from '@metalyard/sdk';
 import { promptPassword } from '../config/prompt.js';
-import { printJson, printLine } from '../output/print.js';
-import { printTable } from '../output/table.js';
+import { field, type Columns } from '../output/columns.js';
+import { printLine } from '../output/print.js';
 import { sessionOf } from '../session.js';
 
-type Role = RouterOutputs['protected']['users']['list'][number]['role'];
+type User = RouterOutputs['protected']['users']['list'][number];
+type Role = User['role'];
+
+const USER_COLUMNS: Columns<User> = {
+  all: [field('username', 'USERNAME'), field('role', 'ROLE'), field('createdAt', 'CREATED')],
+  defaults: ['username', 'role', 'createdAt'],
+};
 const ROLES: Role[] = ['user', 'admin'];
 
 interface UserOptions {
@@ -20,37 +26,41 @@ async function passwordOf(options: UserOptions) {
 async function listUsers(_options: unknown, command: Command) {
   const session = sessionOf(command);
   const users = await (await session.client()).protected.users.list.query();
-  if (session.json) return printJson(users);
-  printTable(['USERNAME', 'ROLE', 'CREATED'], users.map((user) => [user.username, user.role, user.createdAt]));
+  session.print.list(users, USER_COLUMNS);
 }
 
 async function createUser(username: string, options: UserOptions, command: Command) {
   const session = sessionOf(command);
   const client = await session.client();
-  const user = await client.protected.users.create.mutate({ username, ...(options.role ? { role: options.role } : {}), ...(await passwordOf(options)) });
-  if (session.json) return printJson(user);
-  printLine(`Created ${user.role} '${user.username}'.`);
+  const user = await client.protected.users.create.mutate({
+    username,
+    ...(options.role ? { role: options.role } : {}),
+    ...(await passwordOf(options)),
+  });
+  session.print.one(user, USER_COLUMNS, () => printLine(`Created ${user.role} '${user.username}'.`));
 }
 
 async function updateUser(username: string, options: UserOptions, command: Command) {
   const session = sessionOf(command);
   const client = await session.client();
-  const user = await client.protected.users.update.mutate({ username, ...(options.role ? { role: options.role } : {}), ...(await passwordOf(options)) });
-  if (session.json) return printJson(user);
-  printLine(`Updated '${user.username}' (${user.role}).`);
+  const user = await client.protected.users.update.mutate({
+    username,
+    ...(options.role ? { role: options.role } : {}),
+    ...(await passwordOf(options)),
+  });
+  session.print.one(user, USER_COLUMNS, () => printLine(`Updated '${user.username}' (${user.role}).`));
 }
 
 async function deleteUser(username: string, _options: unknown, command: Command) {
   const session = sessionOf(command);
   const result = await (await session.client()).protected.users.delete.mutate({ username });
-  if (session.json) return printJson(result);
-  printLine(`Deleted user '${result.deleted}'.`);
+  session.print.one(result, undefined, () => printLine(`Deleted user '${result.deleted}'.`));
 }
 
 const PASSWORD_HELP = 'set a password for signing in: asked for (hidden), or read from stdin when piped';
 
 export function registerUserCommands(program: Command): void {
-  const users = program.command('users').description('User administration (admin)');
+  const users = program.command('users').alias('user').description('User administration (admin)');
   users.command('list').description('Every user').action(listUsers);
   users
     .command('create')

@@ -19,7 +19,10 @@ export async function resolveTarget(profileName: string | undefined, env: NodeJS
   const name = profileName ?? file.default;
   const profile = name ? file.profiles[name] : undefined;
   if (profileName && !profile) {
-    throw new CliError(`no profile '${profileName}': run \`metalyard login ${profileName} <url>\` (see \`metalyard profiles\`)`, EXIT.usage);
+    throw new CliError(
+      `no profile '${profileName}': run \`metalyard login ${profileName} <url>\` (see \`metalyard profiles\`)`,
+      EXIT.usage,
+    );
   }
   const url = env.METALYARD_URL || profile?.url;
   if (!url) {

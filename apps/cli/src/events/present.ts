@@ -1,23 +1,25 @@
 import type { NodeEvent } from '@metalyard/sdk';
-import { printTable } from '../output/table.js';
+import { field, type Columns } from '../output/columns.js';
 import { paintStatus } from '../nodes/vocabulary.js';
 
-const EVENT_COLUMNS = ['ID', 'TIME', 'NODE', 'TYPE', 'CHANGE', 'ACTOR', 'DETAILS'];
-
-function change(event: NodeEvent): string {
+function change(event: NodeEvent, paint: boolean): string {
   if (!event.fromStatus && !event.toStatus) return '-';
-  return `${event.fromStatus ? paintStatus(event.fromStatus) : '-'} → ${event.toStatus ? paintStatus(event.toStatus) : '(deleted)'}`;
+  const status = (value: NodeEvent['toStatus']) => (value && paint ? paintStatus(value) : value);
+  return `${status(event.fromStatus) ?? '-'} → ${status(event.toStatus) ?? '(deleted)'}`;
 }
 
-function eventCells(event: NodeEvent): string[] {
-  return [String(event.id), event.createdAt, event.systemId, event.type, change(event), event.actor, event.details ? JSON.stringify(event.details) : '-'];
-}
-
-export function printEventTable(events: NodeEvent[]): void {
-  printTable(EVENT_COLUMNS, events.map(eventCells));
-}
-
-/** One event on one line, for a live tail: the table's columns separated by two spaces. */
-export function eventLine(event: NodeEvent): string {
-  return eventCells(event).join('  ');
-}
+/** An event's columns, as `-c` names them; `change` is from → to. */
+export const EVENT_COLUMNS: Columns<NodeEvent> = {
+  all: [
+    field('id', 'ID'),
+    field('createdAt', 'TIME'),
+    field('systemId', 'NODE'),
+    field('type', 'TYPE'),
+    { name: 'change', heading: 'CHANGE', value: (event) => change(event, false), paint: (_text, event) => change(event, true) },
+    field('actor', 'ACTOR'),
+    field('details', 'DETAILS'),
+    field('fromStatus', 'FROM'),
+    field('toStatus', 'TO'),
+  ],
+  defaults: ['id', 'createdAt', 'systemId', 'type', 'change', 'actor', 'details'],
+};

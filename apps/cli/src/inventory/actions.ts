@@ -29,7 +29,10 @@ function printImportSummary(file: string, results: RowResult[], labels: CreatedL
   const refused = results.filter((result) => result.outcome === 'refused');
   if (refused.length) {
     printLine('');
-    printTable(['ROW', 'HOSTNAME', 'REFUSED BECAUSE'], refused.map((result) => [String(result.row), result.hostname ?? '-', result.reason ?? '']));
+    printTable(
+      ['ROW', 'HOSTNAME', 'REFUSED BECAUSE'],
+      refused.map((result) => [String(result.row), result.hostname ?? '-', result.reason ?? '']),
+    );
   }
 }
 
@@ -45,11 +48,9 @@ export async function importFile(file: string, options: { concurrency: number },
   } finally {
     progress.stop();
   }
-  if (session.json) {
-    printJson({ file, total: results.length, ...tallyOf(results), labelsCreated: labels, rows: results });
-  } else {
-    printImportSummary(file, results, labels);
-  }
+  session.print.one({ file, total: results.length, ...tallyOf(results), labelsCreated: labels, rows: results }, undefined, () =>
+    printImportSummary(file, results, labels),
+  );
   const refused = results.filter((result) => result.outcome === 'refused').length;
   if (refused) throw new CliError(`${refused} of ${results.length} rows were refused`, EXIT.failure);
 }
@@ -58,7 +59,7 @@ export async function exportNodes(options: { format?: InventoryFormat; status?: 
   const session = sessionOf(command);
   const nodes = await listAllNodes(await session.client(), options.status ? { status: options.status } : {});
   const rows = nodes.map(rowOfNode);
-  if (session.json) return printJson(rows.map(recordOfRow));
+  if (session.output.format === 'json') return printJson(rows.map(recordOfRow));
   const format = options.format ?? (options.output ? formatOfPath(options.output) : 'csv');
   const text = serializeInventory(rows, format);
   if (options.output) {

@@ -1,5 +1,6 @@
 import { httpStatusOf, isMetalyardError, type ErrorData, type MetalyardClient, type Node } from '@metalyard/sdk';
 import { listAllNodes } from '../nodes/pages.js';
+import { canonicalMac } from '../nodes/vocabulary.js';
 import { messageOf } from '../output/errors.js';
 import { applyLabels } from './labels.js';
 import { enlistInputOf, type InventoryRow } from './rows.js';
@@ -19,12 +20,6 @@ export interface RowResult {
   systemId: string | null;
   /** Why the server refused the row. */
   reason: string | null;
-}
-
-/** A MAC in the server's form (aa:bb:cc:dd:ee:ff) when it is one; the server decides about the rest. */
-function canonicalMac(mac: string): string | null {
-  const hex = mac.toLowerCase().replace(/[:.-]/g, '');
-  return /^[0-9a-f]{12}$/.test(hex) ? hex.match(/../g)!.join(':') : null;
 }
 
 /** The node a 409 names when one of the MACs already belongs to it (`details.systemId`). */

@@ -1,7 +1,11 @@
 import type { MetalyardClient, Node } from '@metalyard/sdk';
 import type { InventoryRow } from './rows.js';
 
-const GROUPS = { tags: (row: InventoryRow) => row.tags, zones: (row: InventoryRow) => (row.zone ? [row.zone] : []), pools: (row: InventoryRow) => (row.pool ? [row.pool] : []) };
+const GROUPS = {
+  tags: (row: InventoryRow) => row.tags,
+  zones: (row: InventoryRow) => (row.zone ? [row.zone] : []),
+  pools: (row: InventoryRow) => (row.pool ? [row.pool] : []),
+};
 type Group = keyof typeof GROUPS;
 export type CreatedLabels = Record<Group, string[]>;
 

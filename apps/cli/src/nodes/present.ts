@@ -1,26 +1,40 @@
 import type { Node } from '@metalyard/sdk';
+import { field, type Columns } from '../output/columns.js';
 import { printLine } from '../output/print.js';
-import { printRecord, printTable } from '../output/table.js';
+import type { Printer } from '../output/printer.js';
+import { printRecord } from '../output/table.js';
 import { paintStatus } from './vocabulary.js';
 
-const NODE_COLUMNS = ['SYSTEM ID', 'HOSTNAME', 'STATUS', 'ARCH', 'MACS', 'POWER', 'OWNER'];
+/** A node as an action returns it: with the per-node token when it started commissioning or deployment. */
+export type ChangedNode = Node & { machineToken?: string };
 
-function nodeRow(node: Node): string[] {
-  return [
-    node.systemId,
-    node.hostname,
-    paintStatus(node.status),
-    node.architecture,
-    node.macAddresses.join(' '),
-    node.powerType,
-    node.owner ?? '-',
-  ];
-}
-
-/** One line per node. */
-export function printNodeTable(nodes: Node[]): void {
-  printTable(NODE_COLUMNS, nodes.map(nodeRow));
-}
+/**
+ * A node's columns, as `-c` names them. The table shows the defaults: POWER is the power state the BMC
+ * last reported (`on`, `off`, `unknown`), next to the status; POWER TYPE is how Metalyard reaches it.
+ */
+export const NODE_COLUMNS: Columns<ChangedNode> = {
+  all: [
+    field('systemId', 'SYSTEM ID'),
+    field('hostname', 'HOSTNAME'),
+    field('status', 'STATUS', { paint: (text, node) => paintStatus(node.status) }),
+    field('architecture', 'ARCH'),
+    field('macAddresses', 'MACS'),
+    field('powerState', 'POWER'),
+    field('powerType', 'POWER TYPE'),
+    field('owner', 'OWNER'),
+    field('zone', 'ZONE'),
+    field('pool', 'POOL'),
+    field('tags', 'TAGS'),
+    field('statusMessage', 'STATUS MESSAGE'),
+    field('powerParameters', 'POWER PARAMETERS'),
+    field('hardware', 'HARDWARE'),
+    field('annotations', 'ANNOTATIONS'),
+    field('createdAt', 'CREATED'),
+    field('updatedAt', 'UPDATED'),
+    field('machineToken', 'MACHINE TOKEN'),
+  ],
+  defaults: ['systemId', 'hostname', 'status', 'powerState', 'architecture', 'macAddresses', 'powerType', 'owner', 'zone', 'pool', 'tags'],
+};
 
 /** Every field of one node; power parameters only when the server sent them (admins). */
 export function printNodeDetail(node: Node): void {
@@ -32,6 +46,8 @@ export function printNodeDetail(node: Node): void {
     ['architecture', node.architecture],
     ['macs', node.macAddresses.join(' ')],
     ['power type', node.powerType],
+    ['power state', node.powerState],
+    ['power checked', node.powerStateCheckedAt ?? (node.powerType === 'manual' ? '- (manual: powered by hand)' : '- (not asked yet)')],
     ...parameters,
     ['owner', node.owner ?? '-'],
     ['zone', node.zone ?? '-'],
@@ -44,11 +60,16 @@ export function printNodeDetail(node: Node): void {
   ]);
 }
 
-/**
- * A node an action just changed, as a table; when the action started commissioning or deployment,
- * the per-node token it returned, which the server never shows again.
- */
-export function printNodeChange(node: Node & { machineToken?: string }): void {
-  printNodeTable([node]);
-  if (node.machineToken) printLine(`Machine token (shown once; hand it to the machine): ${node.machineToken}`);
+/** The per-node token an action returned, which the server never shows again. */
+export function machineTokenLine(node: ChangedNode): string | null {
+  return node.machineToken ? `Machine token (shown once; hand it to the machine): ${node.machineToken}` : null;
+}
+
+/** A node an action just changed: one table row (and its machine token), or the chosen format. */
+export function printChangedNode(print: Printer, node: ChangedNode): void {
+  print.one(node, NODE_COLUMNS, () => {
+    print.list([node], NODE_COLUMNS);
+    const token = machineTokenLine(node);
+    if (token) printLine(token);
+  });
 }

@@ -48,3 +48,9 @@ export const POWER_TYPES = Object.keys(POWER_TYPE_SET) as PowerType[];
 export function paintStatus(status: NodeStatus): string {
   return STATUS_PAINT[status](status);
 }
+
+/** A MAC in the server's form (aa:bb:cc:dd:ee:ff) when it is one; the server decides about the rest. */
+export function canonicalMac(mac: string): string | null {
+  const hex = mac.toLowerCase().replace(/[:.-]/g, '');
+  return /^[0-9a-f]{12}$/.test(hex) ? hex.match(/../g)!.join(':') : null;
+}

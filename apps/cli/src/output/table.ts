@@ -2,9 +2,21 @@ import Table from 'cli-table3';
 import { colours } from './colour.js';
 
 const BORDERLESS = {
-  top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
-  bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
+  top: '',
+  'top-mid': '',
+  'top-left': '',
+  'top-right': '',
+  bottom: '',
+  'bottom-mid': '',
+  'bottom-left': '',
+  'bottom-right': '',
+  left: '',
+  'left-mid': '',
+  mid: '',
+  'mid-mid': '',
+  right: '',
+  'right-mid': '',
+  middle: '  ',
 };
 
 function render(head: string[], rows: string[][]): string {
@@ -15,7 +27,11 @@ function render(head: string[], rows: string[][]): string {
   });
   table.push(...rows);
   // cli-table3 pads the last column too; trailing spaces only get in the way of grep and diff.
-  return table.toString().split('\n').map((line) => line.trimEnd()).join('\n');
+  return table
+    .toString()
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n');
 }
 
 /** Prints aligned columns under upper-case headings, as `maas` and `openstack` do. */
