@@ -21,7 +21,15 @@ const SCHEMA = `
     node_id integer not null references node (id) on delete cascade);
   create index if not exists mac_address_node_id on mac_address (node_id);`;
 
-const ARCHITECTURES = new Set(['amd64/generic', 'arm64/generic', 'i386/generic', 'armhf/generic', 'ppc64el/generic', 's390x/generic', 'riscv64/generic']);
+const ARCHITECTURES = new Set([
+  'amd64/generic',
+  'arm64/generic',
+  'i386/generic',
+  'armhf/generic',
+  'ppc64el/generic',
+  's390x/generic',
+  'riscv64/generic',
+]);
 const MAC = /^[0-9a-f]{2}([:-]?)[0-9a-f]{2}(?:\1[0-9a-f]{2}){4}$|^[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}$/i;
 
 interface NodeRow {
@@ -86,11 +94,26 @@ const enlist = db.transaction((input: Record<string, unknown>, status: string) =
   if (!Array.isArray(macs) || macs.length < 1 || macs.length > 64 || !macs.every((mac) => typeof mac === 'string' && MAC.test(mac))) {
     throw new BadRequest(400, 'macAddresses: must be 1 to 64 MAC addresses');
   }
-  const normalized = macs.map((mac: string) => mac.replace(/[^0-9a-f]/gi, '').toLowerCase().match(/../g)!.join(':'));
+  const normalized = macs.map((mac: string) =>
+    mac
+      .replace(/[^0-9a-f]/gi, '')
+      .toLowerCase()
+      .match(/../g)!
+      .join(':'),
+  );
   const systemId = randomBytes(6).toString('hex'); // wide enough that 10^5 ids never collide
   const hostname = typeof input.hostname === 'string' ? input.hostname : `node-${systemId}`;
   const now = new Date().toISOString();
-  const row = insertNode.get(systemId, hostname, status, input.architecture, 'manual', JSON.stringify(input.powerParameters ?? {}), now, now) as NodeRow;
+  const row = insertNode.get(
+    systemId,
+    hostname,
+    status,
+    input.architecture,
+    'manual',
+    JSON.stringify(input.powerParameters ?? {}),
+    now,
+    now,
+  ) as NodeRow;
   for (const mac of normalized) insertMac.run(mac, row.id);
   return view(row, normalized.sort());
 });
@@ -128,7 +151,7 @@ function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   });
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
+async function handle(req: IncomingMessage, _res: ServerResponse): Promise<unknown> {
   const url = new URL(req.url ?? '/', 'http://baseline');
   switch (`${req.method} ${url.pathname}`) {
     case 'GET /healthz':

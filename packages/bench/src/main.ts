@@ -4,7 +4,8 @@
  * markdown table. Targets show as pass/FAIL; the command never fails on them.
  *
  * Settings: BENCH_ENLISTMENTS (20000), BENCH_ACQUIRE_ROUNDS (20), BENCH_LIST_SAMPLES (300),
- * BENCH_LARGE_NODES (100000).
+ * BENCH_LARGE_NODES (100000), --pg (Metalyard on PostgreSQL at BENCH_PG_URL, default the local test server: wrk and
+ * acquire only), BENCH_SERVER (another build's server main.js, e.g. a "before") and BENCH_SERVER_NODE (its node), BENCH_PHASES (wrk,enlist,acquire,scale: a subset runs only those), BENCH_WRK_SECONDS (10: each wrk run; needs Debian's wrk, skipped without it).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,8 @@ import { acquireContention, enlistLoad, listLatency, type AcquireResult, type En
 import { seedNodes, storedSystemIds } from './seed.js';
 import { ADMIN_TOKEN, BASELINE_MAIN, METALYARD_MAIN, startServer } from './server-process.js';
 import type { LatencySummary } from './stats.js';
+import { freshPostgresDatabase, PG_ADMIN_URL } from './postgres.js';
+import { wrkAvailable, wrkEnlist, type WrkResult } from './wrk.js';
 import { markdownTable, ms, p50p99, times, type Row } from './table.js';
 
 function setting(name: string, fallback: number): number {
@@ -28,6 +31,11 @@ const ENLISTMENTS = setting('BENCH_ENLISTMENTS', 20_000);
 const ACQUIRE_ROUNDS = setting('BENCH_ACQUIRE_ROUNDS', 20);
 const LIST_SAMPLES = setting('BENCH_LIST_SAMPLES', 300);
 const LARGE = setting('BENCH_LARGE_NODES', 100_000);
+const WRK_SECONDS = setting('BENCH_WRK_SECONDS', 10);
+const WRK = wrkAvailable();
+/** --pg: Metalyard on PostgreSQL (a fresh database each phase), the baseline on SQLite; wrk and acquire only. */
+const ON_PG = process.argv.includes('--pg');
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'wrk,enlist,acquire,scale').split(',').map((phase) => phase.trim()));
 const SMALL = 1_000;
 const ENLIST_CLIENTS = 16;
 const ACQUIRE_CLIENTS = 64;
@@ -53,13 +61,101 @@ async function enlistPhase(side: Side): Promise<EnlistOutcome> {
   return { ...result, durable: result.acknowledged.filter((systemId) => stored.has(systemId)).length };
 }
 
+/** A phase's database: a SQLite file in the scratch folder, or with --pg a fresh PostgreSQL database for Metalyard. */
+async function databaseFor(side: Side, phase: string): Promise<{ url: string; drop(): Promise<void> }> {
+  if (ON_PG && side === 'metalyard') return freshPostgresDatabase();
+  return { url: join(scratch, `${side}-${phase}.sqlite`), drop: async () => undefined };
+}
+
+/** The acquire rows alone (--pg, or a run without the other phases). */
+function acquireRows(acquire: Record<Side, AcquireResult>): Row[] {
+  const m = acquire.metalyard;
+  const b = acquire.baseline;
+  return [
+    {
+      figure: `acquire p50 / p99, ${ACQUIRE_CLIENTS} clients over ${READY_NODES} ready nodes (${m.acquired} / ${b.acquired} acquired)`,
+      metalyard: p50p99(m.acquire),
+      baseline: p50p99(b.acquire),
+      ratio: times(m.acquire.p99 / b.acquire.p99),
+      target: 'p99 ≤ 2×',
+      pass: m.acquire.p99 <= 2 * b.acquire.p99,
+    },
+    {
+      figure: 'double allocations; unexpected answers (no 5xx)',
+      metalyard: `${m.doubleAllocations}; ${m.unexpected.length}`,
+      baseline: `${b.doubleAllocations}; ${b.unexpected.length}`,
+      target: '0; 0',
+      pass: m.doubleAllocations === 0 && m.unexpected.length === 0,
+    },
+  ];
+}
+
+interface WrkOutcome {
+  c16: WrkResult;
+  c1: WrkResult;
+}
+
+/** protected.enlist under wrk: 16 connections, then one, on a fresh file (after a short warm-up). */
+async function wrkPhase(side: Side): Promise<WrkOutcome | null> {
+  if (!WRK) return null;
+  const database = await databaseFor(side, 'wrk');
+  const server = await startServer(servers[side], database.url);
+  const run = (connections: number, seconds: number, seed: number) =>
+    wrkEnlist({ url: server.url, serverPid: server.pid, token: ADMIN_TOKEN, connections, seconds, seed, scratch });
+  try {
+    log(`${side}: wrk, protected.enlist, ${WRK_SECONDS} s at 16 connections, then at 1`);
+    await run(16, 2, 1);
+    const c16 = await run(16, WRK_SECONDS, 2);
+    const c1 = await run(1, Math.max(3, Math.round(WRK_SECONDS / 2)), 3);
+    return { c16, c1 };
+  } finally {
+    await server.stop();
+    await database.drop();
+  }
+}
+
+function wrkRows(wrk: Record<Side, WrkOutcome | null>): Row[] {
+  const m = wrk.metalyard;
+  const b = wrk.baseline;
+  if (!m || !b) return [{ figure: 'protected.enlist under wrk', metalyard: 'skipped: no wrk (apt-get install wrk)', baseline: '' }];
+  const cpu = (r: WrkResult) => `server ${r.serverCpuPercent.toFixed(0)} % CPU, wrk ${r.wrkCpuPercent.toFixed(0)} %`;
+  const ratio = m.c16.perSecond / b.c16.perSecond;
+  return [
+    {
+      figure: `protected.enlist under wrk, 16 connections, ${WRK_SECONDS} s (CPU: 100 % = one core)`,
+      metalyard: `${Math.round(m.c16.perSecond)}/s, p50 ${m.c16.p50Ms.toFixed(2)} ms, p99 ${m.c16.p99Ms.toFixed(1)} ms (${cpu(m.c16)})`,
+      baseline: `${Math.round(b.c16.perSecond)}/s, p50 ${b.c16.p50Ms.toFixed(2)} ms, p99 ${b.c16.p99Ms.toFixed(1)} ms (${cpu(b.c16)})`,
+      ratio: times(ratio),
+      target: '≥ 0.5×',
+      pass: ratio >= 0.5,
+    },
+    {
+      figure: 'protected.enlist under wrk, 1 connection: p50 / p99',
+      metalyard: `${m.c1.p50Ms.toFixed(2)} / ${m.c1.p99Ms.toFixed(2)} ms (${Math.round(m.c1.perSecond)}/s)`,
+      baseline: `${b.c1.p50Ms.toFixed(2)} / ${b.c1.p99Ms.toFixed(2)} ms (${Math.round(b.c1.perSecond)}/s)`,
+      ratio: times(m.c1.p50Ms / b.c1.p50Ms),
+      target: 'p50 ≤ 0.5 ms',
+      pass: m.c1.p50Ms <= 0.5,
+    },
+    {
+      figure: 'wrk: non-2xx answers; socket errors',
+      metalyard: `${m.c16.non2xx + m.c1.non2xx}; ${m.c16.socketErrors + m.c1.socketErrors}`,
+      baseline: `${b.c16.non2xx + b.c1.non2xx}; ${b.c16.socketErrors + b.c1.socketErrors}`,
+      target: '0; 0',
+      pass: m.c16.non2xx + m.c1.non2xx + m.c16.socketErrors + m.c1.socketErrors === 0,
+    },
+  ];
+}
+
 async function acquirePhase(side: Side): Promise<AcquireResult> {
-  const server = await startServer(servers[side], join(scratch, `${side}-acquire.sqlite`));
+  const database = await databaseFor(side, 'acquire');
+  const server = await startServer(servers[side], database.url);
   log(`${side}: ${ACQUIRE_CLIENTS} clients acquiring and releasing ${READY_NODES} nodes, ${ACQUIRE_ROUNDS} rounds each`);
   try {
     return await acquireContention(server.url, ADMIN_TOKEN, READY_NODES, ACQUIRE_CLIENTS, ACQUIRE_ROUNDS);
   } finally {
     await server.stop();
+    await database.drop();
   }
 }
 
@@ -74,7 +170,10 @@ async function scalePhase(side: Side): Promise<ScaleOutcome> {
   const file = join(scratch, `${side}-scale.sqlite`);
   const first = await startServer(servers[side], file);
   const client = new HttpClient(first.url, 1, ADMIN_TOKEN);
-  trpcData(await client.post('/trpc/protected.enlist', { architecture: 'amd64/generic', macAddresses: ['02:00:00:00:00:01'] }), 'protected.enlist');
+  trpcData(
+    await client.post('/trpc/protected.enlist', { architecture: 'amd64/generic', macAddresses: ['02:00:00:00:00:01'] }),
+    'protected.enlist',
+  );
   client.close();
   await first.stop();
 
@@ -92,11 +191,7 @@ async function scalePhase(side: Side): Promise<ScaleOutcome> {
   return { small: small.list, large: large.list, peakRssMiB: large.peakRssMiB, startupMs: large.startupMs };
 }
 
-function rows(
-  enlist: Record<Side, EnlistOutcome>,
-  acquire: Record<Side, AcquireResult>,
-  scale: Record<Side, ScaleOutcome>,
-): Row[] {
+function rows(enlist: Record<Side, EnlistOutcome>, acquire: Record<Side, AcquireResult>, scale: Record<Side, ScaleOutcome>): Row[] {
   const m = { enlist: enlist.metalyard, acquire: acquire.metalyard, scale: scale.metalyard };
   const b = { enlist: enlist.baseline, acquire: acquire.baseline, scale: scale.baseline };
   const throughputRatio = m.enlist.perSecond / b.enlist.perSecond;
@@ -130,7 +225,12 @@ function rows(
       target: '≥ 0.30×',
       pass: throughputRatio >= 0.3,
     },
-    { figure: 'enlist latency p50 / p99', metalyard: p50p99(m.enlist.latency), baseline: p50p99(b.enlist.latency), ratio: times(m.enlist.latency.p99 / b.enlist.latency.p99) },
+    {
+      figure: 'enlist latency p50 / p99',
+      metalyard: p50p99(m.enlist.latency),
+      baseline: p50p99(b.enlist.latency),
+      ratio: times(m.enlist.latency.p99 / b.enlist.latency.p99),
+    },
     {
       figure: 'enlistments refused (should be none)',
       metalyard: String(m.enlist.refused),
@@ -150,6 +250,8 @@ function rows(
       metalyard: p50p99(m.acquire.acquire),
       baseline: p50p99(b.acquire.acquire),
       ratio: times(m.acquire.acquire.p99 / b.acquire.acquire.p99),
+      target: 'p99 ≤ 2×',
+      pass: m.acquire.acquire.p99 <= 2 * b.acquire.acquire.p99,
     },
     {
       figure: 'double allocations; unexpected answers',
@@ -189,11 +291,18 @@ async function both<T>(phase: (side: Side) => Promise<T>): Promise<Record<Side, 
 async function main(): Promise<void> {
   const started = performance.now();
   try {
-    const enlist = await both(enlistPhase);
-    const acquire = await both(acquirePhase);
-    const scale = await both(scalePhase);
-    const problems = [...acquire.metalyard.unexpected, ...acquire.baseline.unexpected].slice(0, 5);
-    process.stdout.write(`${markdownTable(rows(enlist, acquire, scale))}\n`);
+    if (ON_PG) log(`--pg: Metalyard on PostgreSQL (${new URL(PG_ADMIN_URL).host}), the baseline on SQLite`);
+    const wrk = PHASES.has('wrk') ? await both(wrkPhase) : null;
+    const enlist = PHASES.has('enlist') && !ON_PG ? await both(enlistPhase) : null;
+    const acquire = PHASES.has('acquire') ? await both(acquirePhase) : null;
+    const scale = PHASES.has('scale') && !ON_PG ? await both(scalePhase) : null;
+    const problems = acquire ? [...acquire.metalyard.unexpected, ...acquire.baseline.unexpected].slice(0, 5) : [];
+    const table = [
+      ...(wrk ? wrkRows(wrk) : []),
+      ...(enlist && acquire && scale ? rows(enlist, acquire, scale) : acquire ? acquireRows(acquire) : []),
+    ];
+    if (ON_PG) process.stdout.write('Metalyard on PostgreSQL against the SQLite baseline:\n\n');
+    process.stdout.write(`${markdownTable(table)}\n`);
     if (problems.length) process.stdout.write(`\nFirst unexpected answers:\n${problems.map((line) => `- ${line}`).join('\n')}\n`);
     log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   } finally {

@@ -33,14 +33,11 @@ export function seedNodes(databasePath: string, total: number): void {
     );
     const copied = columns.map((name) => `"${name}"`).join(', ');
     const template = db.prepare('select id, system_id as systemId from node order by id limit 1').get() as
-      | { id: number; systemId: string }
-      | undefined;
+      { id: number; systemId: string } | undefined;
     if (!template) throw new Error(`${databasePath} has no node to clone`);
     // Seeded system ids start with a letter the template's does not, so none can collide with it.
     const lead = template.systemId.startsWith('7') ? '6' : '7';
-    const clone = db.prepare(
-      `insert into node (system_id, hostname, ${copied}) select ?, ?, ${copied} from node where id = ?`,
-    );
+    const clone = db.prepare(`insert into node (system_id, hostname, ${copied}) select ?, ?, ${copied} from node where id = ?`);
     const mac = db.prepare('insert into mac_address (address, node_id) values (?, ?)');
     const present = db.prepare('select count(*) from node').pluck().get() as number;
     db.transaction(() => {

@@ -4,8 +4,16 @@ import { fileURLToPath } from 'node:url';
 import { HttpClient } from './http-client.js';
 
 /** The built Metalyard server and the bench's own baseline server. */
-export const METALYARD_MAIN = fileURLToPath(new URL('../../../apps/server/dist/main.js', import.meta.url));
+/** BENCH_SERVER: another build's apps/server/dist/main.js (a "before" to compare with), run by BENCH_SERVER_NODE. */
+export const METALYARD_MAIN =
+  process.env.BENCH_SERVER?.trim() || fileURLToPath(new URL('../../../apps/server/dist/main.js', import.meta.url));
 export const BASELINE_MAIN = fileURLToPath(new URL('./baseline-server.js', import.meta.url));
+
+/**
+ * Node.js flags for the Metalyard server under test: as `pnpm start` runs it (a 16 MiB young
+ * generation; see docs/performance.md, "Memory").
+ */
+export const SERVER_NODE_FLAGS = '--max-semi-space-size=16';
 
 export const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef0123456789';
 
@@ -25,7 +33,10 @@ export interface ServerProcess {
 /** Starts `main` (a server printing a JSON "listening" line with its url) on port 0 and waits for /healthz. */
 export async function startServer(main: string, databasePath: string): Promise<ServerProcess> {
   const started = performance.now();
-  const child = spawn(process.execPath, [main], {
+  const node = main === METALYARD_MAIN ? process.env.BENCH_SERVER_NODE?.trim() || process.execPath : process.execPath;
+  // Metalyard as `pnpm start` runs it, or with BENCH_SERVER_NODE_FLAGS (e.g. V8 heap settings) to measure them; the baseline bare.
+  const flags = main === METALYARD_MAIN ? (process.env.BENCH_SERVER_NODE_FLAGS ?? SERVER_NODE_FLAGS).split(' ').filter(Boolean) : [];
+  const child = spawn(node, [...flags, main], {
     env: {
       ...process.env,
       HOST: '127.0.0.1',

@@ -26,10 +26,14 @@ it('gives each of 20 ready nodes to exactly one of 60 concurrent acquirers', asy
 
   // 60 clients, one request each, so the server really sees 60 concurrent HTTP requests.
   const outcomes = await Promise.allSettled(
-    Array.from({ length: 60 }, (_, i) => client(server.url, tokens[i % 3]).protected.nodes.acquire.mutate({ architecture: 'i386/generic' })),
+    Array.from({ length: 60 }, (_, i) =>
+      client(server.url, tokens[i % 3]).protected.nodes.acquire.mutate({ architecture: 'i386/generic' }),
+    ),
   );
   const winners = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
-  const losers = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as { data?: { httpStatus?: number } }] : []));
+  const losers = outcomes.flatMap((outcome) =>
+    outcome.status === 'rejected' ? [outcome.reason as { data?: { httpStatus?: number } }] : [],
+  );
   expect(winners).toHaveLength(20);
   expect(new Set(winners.map((node) => node.systemId)).size).toBe(20);
   expect(new Set(winners.map((node) => node.systemId))).toEqual(new Set(nodes.map((node) => node.systemId)));

@@ -27,14 +27,16 @@ it('keeps every acknowledged enlistment (and, on SQLite, a sound file) through k
   await first.kill();
   await Promise.all(writers);
 
-  const restarted = performance.now();
+  // How fast it restarts is pnpm bench's to measure (start to /healthz); here: that it does, and whole.
   const second = await startServer(databaseUrl);
   try {
     expect((await rawRequest(second.url, { method: 'GET', path: '/healthz' })).status).toBe(200);
-    expect(performance.now() - restarted, 'restart to a healthy answer, in ms').toBeLessThan(5_000);
 
     const present = await allSystemIds(second.url);
-    expect(acknowledged.filter((systemId) => !present.has(systemId)), 'acknowledged but lost').toEqual([]);
+    expect(
+      acknowledged.filter((systemId) => !present.has(systemId)),
+      'acknowledged but lost',
+    ).toEqual([]);
 
     // The file itself exists only on SQLite; PostgreSQL keeps its own integrity.
     if (!onPostgres) {

@@ -10,8 +10,14 @@ const scratch = scratchDir();
 const databaseUrl = `${scratch.path}/secrets.sqlite`;
 const marker = `s3cr3t-${randomBytes(6).toString('hex')}`;
 /** Every power parameter key the server treats as secret, each with its own findable value. */
-const SECRETS = { password: `${marker}-password`, power_pass: `${marker}-power-pass`, api_key: `${marker}-api-key`, auth_token: `${marker}-auth-token`, client_secret: `${marker}-client-secret` };
-const powerParameters = { address: '10.0.0.10', username: 'bmc-admin', ...SECRETS };
+const SECRETS = {
+  password: `${marker}-password`,
+  power_pass: `${marker}-power-pass`,
+  api_key: `${marker}-api-key`,
+  auth_token: `${marker}-auth-token`,
+  client_secret: `${marker}-client-secret`,
+};
+const powerParameters = { address: '127.0.0.10', username: 'bmc-admin', ...SECRETS };
 
 let server: ServerProcess;
 let userToken: string;
@@ -27,7 +33,7 @@ beforeAll(async () => {
   userToken = await manage(databaseUrl, 'createuser', '--username', 'alice');
   server = await startServer(databaseUrl, { METALYARD_LOG_LEVEL: 'debug', METALYARD_ANON_RATE: '0' });
   const mac = nextMac();
-  const enlistBody = JSON.stringify({ architecture: 'amd64/generic', macAddresses: [mac], powerType: 'ipmi', powerParameters });
+  const enlistBody = JSON.stringify({ architecture: 'amd64/generic', macAddresses: [mac], powerType: 'virsh', powerParameters });
   const post = (path: string, body: string, headers: Record<string, string>) => rawRequest(server.url, { path, body, headers });
   const query = (path: string, input: unknown, headers: Record<string, string>) =>
     rawRequest(server.url, { method: 'GET', path: `${path}?input=${encodeURIComponent(JSON.stringify(input))}`, headers });
@@ -39,9 +45,25 @@ beforeAll(async () => {
   const anonymous = [
     enlisted,
     await post('/trpc/enlist', enlistBody, json),
-    await post('/trpc/enlist', JSON.stringify({ architecture: 'amd64/generic', macAddresses: ['not-a-mac'], powerType: 'ipmi', powerParameters }), json),
-    await post('/trpc/enlist', JSON.stringify({ architecture: 'amd64/generic', macAddresses: [nextMac()], powerParameters: { ...powerParameters, Password: marker, password: `${marker}${'x'.repeat(2000)}` } }), json),
-    await post('/trpc/enlist', JSON.stringify({ architecture: 'amd64/generic', macAddresses: [mac], hostname: 'taken-by-no-one', powerParameters, status: 'ready' }), json),
+    await post(
+      '/trpc/enlist',
+      JSON.stringify({ architecture: 'amd64/generic', macAddresses: ['not-a-mac'], powerType: 'virsh', powerParameters }),
+      json,
+    ),
+    await post(
+      '/trpc/enlist',
+      JSON.stringify({
+        architecture: 'amd64/generic',
+        macAddresses: [nextMac()],
+        powerParameters: { ...powerParameters, Password: marker, password: `${marker}${'x'.repeat(2000)}` },
+      }),
+      json,
+    ),
+    await post(
+      '/trpc/enlist',
+      JSON.stringify({ architecture: 'amd64/generic', macAddresses: [mac], hostname: 'taken-by-no-one', powerParameters, status: 'ready' }),
+      json,
+    ),
     await post('/trpc/enlist', `{"architecture":"amd64/generic","powerParameters":${JSON.stringify(powerParameters)}`, json),
   ];
   // A user without admin rights: read, trust (accept by re-enlisting), acquire, release, batch.
@@ -53,7 +75,11 @@ beforeAll(async () => {
     await post('/trpc/protected.nodes.acquire', JSON.stringify({ systemId }), user),
     await query('/trpc/protected.nodes.get', { systemId }, user),
     await post('/trpc/protected.nodes.release', JSON.stringify({ systemId }), user),
-    await rawRequest(server.url, { method: 'GET', path: `/trpc/protected.nodes.get,protected.nodes.list?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { systemId }, 1: {} }))}`, headers: user }),
+    await rawRequest(server.url, {
+      method: 'GET',
+      path: `/trpc/protected.nodes.get,protected.nodes.list?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { systemId }, 1: {} }))}`,
+      headers: user,
+    }),
     await post('/trpc/protected.nodes.accept', JSON.stringify({ systemIds: [systemId] }), user),
   ];
   // The calls must really have succeeded (or been refused) as meant, or the search below proves nothing.
@@ -62,7 +88,9 @@ beforeAll(async () => {
   nonAdminAnswers.push(...[...anonymous, ...asUser].map((reply) => `${reply.status} ${reply.body}`));
   const admin = bearer(ADMIN_TOKEN);
   adminAnswers.push(
-    ...[await query('/trpc/protected.nodes.get', { systemId }, admin), await query('/trpc/protected.nodes.list', {}, admin)].map((reply) => reply.body),
+    ...[await query('/trpc/protected.nodes.get', { systemId }, admin), await query('/trpc/protected.nodes.list', {}, admin)].map(
+      (reply) => reply.body,
+    ),
   );
   exitCode = await server.stop();
 });
@@ -79,12 +107,17 @@ it('never shows a BMC secret to a non-admin, whatever the call and however it en
 it('shows admins the power parameters with every secret masked', () => {
   expect(leaks(adminAnswers)).toEqual([]);
   const node = (JSON.parse(adminAnswers[0]!) as { result: { data: { powerParameters: Record<string, string> } } }).result.data;
-  expect(node.powerParameters).toEqual({ address: '10.0.0.10', username: 'bmc-admin', ...Object.fromEntries(Object.keys(SECRETS).map((key) => [key, '********'])) });
+  expect(node.powerParameters).toEqual({
+    address: '127.0.0.10',
+    username: 'bmc-admin',
+    ...Object.fromEntries(Object.keys(SECRETS).map((key) => [key, '********'])),
+  });
 });
 
 it('writes no secret and no token to its log, even at debug level', () => {
   expect(exitCode).toBe(0);
-  expect(server.output.length).toBeGreaterThan(2);
+  // One line per request (16 above), so the search below reads what the requests logged.
+  expect(server.output.filter((line) => line.includes('"msg":"request"')).length).toBeGreaterThanOrEqual(16);
   const log = server.output.join('\n');
   expect(leaks([log])).toEqual([]);
   expect(log).not.toContain(userToken);

@@ -60,7 +60,10 @@ it('finishes the requests in flight on SIGTERM, refuses new ones, closes the dat
   const file = new Sqlite(databaseUrl, { readonly: true });
   try {
     const systemIds = replies.map((reply) => (JSON.parse(reply.body) as { result: { data: { systemId: string } } }).result.data.systemId);
-    const stored = file.prepare(`select count(*) from node where system_id in (${systemIds.map(() => '?').join(',')})`).pluck().get(...systemIds);
+    const stored = file
+      .prepare(`select count(*) from node where system_id in (${systemIds.map(() => '?').join(',')})`)
+      .pluck()
+      .get(...systemIds);
     expect(stored).toBe(IN_FLIGHT);
   } finally {
     file.close();

@@ -76,7 +76,15 @@ afterAll(async () => {
 /** Starts the real server (the built apps/server) on port 0 and waits for its "listening" line. */
 export async function startServer(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, [join(SERVER_DIST, 'main.js')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: await databaseUrlFor(databaseUrl), METALYARD_ADMIN_TOKEN: ADMIN_TOKEN, METALYARD_ANON_RATE: '0', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: await databaseUrlFor(databaseUrl),
+      METALYARD_ADMIN_TOKEN: ADMIN_TOKEN,
+      METALYARD_ANON_RATE: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
@@ -119,6 +127,29 @@ export async function startServer(databaseUrl: string, env: Record<string, strin
   });
 }
 
+/** The JSON lines a server wrote (every line must be one), those with `msg` when given. */
+export function logLines(server: ServerProcess, msg?: string): Record<string, unknown>[] {
+  const lines = server.output.map((line) => JSON.parse(line) as Record<string, unknown>);
+  return msg === undefined ? lines : lines.filter((line) => line.msg === msg);
+}
+
+/** Waits until the server has logged a line matching `test` (lines are written after the answer). */
+export async function logged(server: ServerProcess, test: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+  for (let i = 0; i < 100; i++) {
+    const found = logLines(server).find(test);
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`no such log line in:\n${server.output.join('\n')}`);
+}
+
+/** Runs the server's management command and returns what it wrote; rejects (with stdout, stderr, code) when it fails. */
+export async function manageOutput(databaseUrl: string, ...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return promisify(execFile)(process.execPath, [join(SERVER_DIST, 'manage.js'), ...args], {
+    env: { ...process.env, DATABASE_URL: await databaseUrlFor(databaseUrl) },
+  });
+}
+
 /** Runs the server's management command (createadmin, createuser) and returns the token it prints. */
 export async function manage(databaseUrl: string, ...args: string[]): Promise<string> {
   const { stdout } = await promisify(execFile)(process.execPath, [join(SERVER_DIST, 'manage.js'), ...args], {
@@ -132,7 +163,9 @@ export function client(url: string, token?: string): MetalyardClient {
 }
 
 /** The error a promise rejects with (fails the test when it resolves). */
-export async function failure(promise: Promise<unknown>): Promise<{ status: number | undefined; code: string | undefined; message: string; data: Record<string, unknown> | undefined }> {
+export async function failure(
+  promise: Promise<unknown>,
+): Promise<{ status: number | undefined; code: string | undefined; message: string; data: Record<string, unknown> | undefined }> {
   try {
     await promise;
   } catch (error) {
@@ -164,20 +197,24 @@ export interface RawReply {
 /** One raw HTTP request (any body, any bytes), for inputs the SDK would never send. */
 export function rawRequest(
   url: string,
-  options: { method?: string; path: string; body?: string; headers?: Record<string, string>; agent?: Agent },
+  options: { method?: string; path: string; body?: string; headers?: Record<string, string>; agent?: Agent; localAddress?: string },
 ): Promise<RawReply> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { ...options.headers };
     if (options.body !== undefined) headers['content-length'] = Buffer.byteLength(options.body);
     let answered = false;
-    const req = httpRequest(new URL(options.path, url), { method: options.method ?? 'POST', headers, agent: options.agent }, (res) => {
-      answered = true;
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      res.on('error', reject);
-    });
+    const req = httpRequest(
+      new URL(options.path, url),
+      { method: options.method ?? 'POST', headers, agent: options.agent, localAddress: options.localAddress },
+      (res) => {
+        answered = true;
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        res.on('error', reject);
+      },
+    );
     // A server refusing a body may answer and hang up while it is still being sent: the answer counts.
     req.on('error', (error) => (answered ? undefined : reject(error)));
     req.end(options.body);
@@ -190,7 +227,10 @@ export async function allSystemIds(url: string): Promise<Set<string>> {
   const ids = new Set<string>();
   let cursor: string | null = null;
   do {
-    const page: { items: { systemId: string }[]; nextCursor: string | null } = await admin.protected.nodes.list.query({ limit: 1000, cursor });
+    const page: { items: { systemId: string }[]; nextCursor: string | null } = await admin.protected.nodes.list.query({
+      limit: 1000,
+      cursor,
+    });
     for (const node of page.items) ids.add(node.systemId);
     cursor = page.nextCursor;
   } while (cursor);

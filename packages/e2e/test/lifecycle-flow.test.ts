@@ -80,7 +80,9 @@ describe('the lifecycle through the SDK', () => {
     expect(released).toMatchObject({ status: 'ready', owner: null, annotations: {} });
 
     const { items } = await bob.protected.events.list.query({ systemId });
-    expect(items.filter((event) => event.toStatus !== null).map((event) => `${event.type}: ${event.fromStatus ?? '∅'} → ${event.toStatus}`)).toEqual([
+    expect(
+      items.filter((event) => event.toStatus !== null).map((event) => `${event.type}: ${event.fromStatus ?? '∅'} → ${event.toStatus}`),
+    ).toEqual([
       'enlist: ∅ → declared',
       'accept: declared → commissioning',
       'passCommissioning: commissioning → ready',
@@ -99,7 +101,10 @@ describe('the lifecycle through the SDK', () => {
     const { systemId } = node;
 
     await client(server.url, node.machineToken).machine.reportCommissioning.mutate({ systemId, result: 'failed', reason: 'bad DIMM' });
-    expect(await alice.protected.nodes.get.query({ systemId })).toMatchObject({ status: 'failed_commissioning', statusMessage: 'bad DIMM' });
+    expect(await alice.protected.nodes.get.query({ systemId })).toMatchObject({
+      status: 'failed_commissioning',
+      statusMessage: 'bad DIMM',
+    });
 
     const again = await admin.protected.nodes.commission.mutate({ systemId });
     expect(again.status).toBe('commissioning');
@@ -111,7 +116,9 @@ describe('the lifecycle through the SDK', () => {
   });
 
   it('acceptAll commissions every declared machine and hands out their tokens', async () => {
-    const declared = await Promise.all([1, 2].map(() => anonymous.enlist.mutate({ architecture: 'riscv64/generic', macAddresses: [nextMac()] })));
+    const declared = await Promise.all(
+      [1, 2].map(() => anonymous.enlist.mutate({ architecture: 'riscv64/generic', macAddresses: [nextMac()] })),
+    );
     const result = await admin.protected.nodes.acceptAll.mutate();
     for (const node of declared) {
       expect(result.accepted).toContain(node.systemId);
@@ -121,7 +128,11 @@ describe('the lifecycle through the SDK', () => {
 
   it('broken and fixed', async () => {
     const node = await admin.protected.enlist.mutate({ architecture: 'amd64/generic', macAddresses: [nextMac()] });
-    await client(server.url, node.machineToken).machine.reportCommissioning.mutate({ systemId: node.systemId, result: 'passed', hardware: HARDWARE });
+    await client(server.url, node.machineToken).machine.reportCommissioning.mutate({
+      systemId: node.systemId,
+      result: 'passed',
+      hardware: HARDWARE,
+    });
     const broken = await admin.protected.nodes.markBroken.mutate({ systemId: node.systemId, comment: 'smoke from PSU' });
     expect(broken).toMatchObject({ status: 'broken', statusMessage: 'smoke from PSU' });
     expect((await admin.protected.nodes.markFixed.mutate({ systemId: node.systemId })).status).toBe('ready');
@@ -141,7 +152,9 @@ describe('refusals carry their HTTP status', () => {
   it('409 for a transition the state forbids, naming the state and what is allowed', async () => {
     const refused = await failure(alice.protected.nodes.deploy.mutate({ systemId }));
     expect(refused).toMatchObject({ status: 409, code: 'CONFLICT' });
-    expect(refused.message).toBe(`cannot deploy node ${systemId}: it is ready (allowed from 'ready': commission, acquire, markBroken, retire, delete)`);
+    expect(refused.message).toBe(
+      `cannot deploy node ${systemId}: it is ready (allowed from 'ready': commission, acquire, markBroken, retire, delete)`,
+    );
     expect(refused.data?.details).toMatchObject({ status: 'ready', allowed: ['commission', 'acquire', 'markBroken', 'retire', 'delete'] });
   });
 
@@ -168,8 +181,12 @@ describe('refusals carry their HTTP status', () => {
   });
 
   it('401 for a wrong machine token or a user token on a machine procedure, recorded on the node', async () => {
-    expect((await failure(client(server.url, `mlm_${'x'.repeat(43)}`).machine.reportDeployment.mutate({ systemId, result: 'passed' }))).status).toBe(401);
-    expect((await failure(client(server.url, aliceToken).machine.reportDeployment.mutate({ systemId, result: 'passed' }))).status).toBe(401);
+    expect(
+      (await failure(client(server.url, `mlm_${'x'.repeat(43)}`).machine.reportDeployment.mutate({ systemId, result: 'passed' }))).status,
+    ).toBe(401);
+    expect((await failure(client(server.url, aliceToken).machine.reportDeployment.mutate({ systemId, result: 'passed' }))).status).toBe(
+      401,
+    );
     expect((await failure(client(server.url, deployToken).protected.nodes.list.query())).status).toBe(401);
     const { items } = await admin.protected.events.list.query({ systemId, type: 'auth_failed' });
     expect(items).toHaveLength(2);
@@ -180,14 +197,19 @@ describe('refusals carry their HTTP status', () => {
     const refused = await failure(alice.protected.nodes.markBroken.mutate({ systemId, comment: '' }));
     expect(refused.status).toBe(400);
     expect(refused.message).toContain('comment: say why the node is broken');
-    const report = await failure(client(server.url, deployToken).machine.reportDeployment.mutate({ systemId, result: 'maybe' as 'passed' }));
+    const report = await failure(
+      client(server.url, deployToken).machine.reportDeployment.mutate({ systemId, result: 'maybe' as 'passed' }),
+    );
     expect(report.status).toBe(400);
     expect(report.message).toContain("result: must be 'passed' or 'failed'");
   });
 
   it('a failed deployment is released by its owner', async () => {
     await client(server.url, deployToken).machine.reportDeployment.mutate({ systemId, result: 'failed', reason: 'no boot disk' });
-    expect(await alice.protected.nodes.get.query({ systemId })).toMatchObject({ status: 'failed_deployment', statusMessage: 'no boot disk' });
+    expect(await alice.protected.nodes.get.query({ systemId })).toMatchObject({
+      status: 'failed_deployment',
+      statusMessage: 'no boot disk',
+    });
     expect(await alice.protected.nodes.release.mutate({ systemId })).toMatchObject({ status: 'ready', owner: null });
   });
 });

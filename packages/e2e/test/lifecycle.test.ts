@@ -35,7 +35,11 @@ describe('enlistment', () => {
     expect(declared.owner).toBeNull();
     expect(new Date(declared.createdAt).toISOString()).toBe(declared.createdAt);
 
-    const ready = await alice.protected.enlist.mutate({ hostname: 'rack1-node7', architecture: 'arm64/generic', macAddresses: ['aabb.cc00.0002'] });
+    const ready = await alice.protected.enlist.mutate({
+      hostname: 'rack1-node7',
+      architecture: 'arm64/generic',
+      macAddresses: ['aabb.cc00.0002'],
+    });
     expect(ready.status).toBe('ready');
     expect(ready.hostname).toBe('rack1-node7');
     expect(await alice.protected.nodes.get.query({ systemId: ready.systemId })).toEqual(ready);
@@ -66,7 +70,9 @@ describe('enlistment', () => {
 
   it('refuses a taken hostname with 409', async () => {
     await admin.protected.enlist.mutate({ hostname: 'unique-one', architecture: 'amd64/generic', macAddresses: [nextMac()] });
-    const refused = await failure(anonymous.enlist.mutate({ hostname: 'unique-one', architecture: 'amd64/generic', macAddresses: [nextMac()] }));
+    const refused = await failure(
+      anonymous.enlist.mutate({ hostname: 'unique-one', architecture: 'amd64/generic', macAddresses: [nextMac()] }),
+    );
     expect(refused.status).toBe(409);
     expect(refused.message).toContain('unique-one');
   });
@@ -76,13 +82,13 @@ describe('enlistment', () => {
       architecture: 'amd64/generic',
       macAddresses: [nextMac()],
       powerType: 'ipmi',
-      powerParameters: { address: '10.9.8.7', username: 'root', password: 'bmc-secret-e2e' },
+      powerParameters: { address: '127.0.9.7', username: 'root', password: 'bmc-secret-e2e' },
     });
     expect(JSON.stringify(node)).not.toContain('bmc-secret-e2e');
     expect(node.powerParameters).toBeUndefined();
     expect((await alice.protected.nodes.get.query({ systemId: node.systemId })).powerParameters).toBeUndefined();
     expect((await admin.protected.nodes.get.query({ systemId: node.systemId })).powerParameters).toEqual({
-      address: '10.9.8.7',
+      address: '127.0.9.7',
       username: 'root',
       password: '********',
     });
@@ -146,7 +152,10 @@ describe('listing', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: Awaited<ReturnType<typeof admin.protected.nodes.list.query>> = await admin.protected.nodes.list.query({ limit: 3, cursor });
+      const page: Awaited<ReturnType<typeof admin.protected.nodes.list.query>> = await admin.protected.nodes.list.query({
+        limit: 3,
+        cursor,
+      });
       expect(page.items.length).toBeLessThanOrEqual(3);
       seen.push(...page.items.map((node) => node.systemId));
       cursor = page.nextCursor;
@@ -168,7 +177,13 @@ describe('refusals', () => {
   it('answers 401 without a token, with a malformed one and with an unknown one', async () => {
     expect((await failure(anonymous.protected.nodes.list.query({}))).status).toBe(401);
     expect((await failure(client(server.url, 'not a token').protected.nodes.list.query({}))).status).toBe(401);
-    expect((await failure(client(server.url, 'mly_' + 'x'.repeat(43)).protected.enlist.mutate({ architecture: 'amd64/generic', macAddresses: [nextMac()] }))).status).toBe(401);
+    expect(
+      (
+        await failure(
+          client(server.url, 'mly_' + 'x'.repeat(43)).protected.enlist.mutate({ architecture: 'amd64/generic', macAddresses: [nextMac()] }),
+        )
+      ).status,
+    ).toBe(401);
   });
 
   it('answers 403 when a plain user accepts', async () => {
@@ -186,7 +201,14 @@ describe('refusals', () => {
     ['a malformed MAC', { architecture: 'amd64/generic', macAddresses: ['aa:bb:cc:dd:ee'] }, 'macAddresses.0'],
     ['mixed MAC separators', { architecture: 'amd64/generic', macAddresses: ['aa:bb-cc:dd:ee:ff'] }, 'macAddresses.0'],
     ['no MAC', { architecture: 'amd64/generic', macAddresses: [] }, 'macAddresses'],
-    ['65 MACs', { architecture: 'amd64/generic', macAddresses: Array.from({ length: 65 }, (_, i) => `02:00:00:00:01:${i.toString(16).padStart(2, '0')}`) }, 'macAddresses'],
+    [
+      '65 MACs',
+      {
+        architecture: 'amd64/generic',
+        macAddresses: Array.from({ length: 65 }, (_, i) => `02:00:00:00:01:${i.toString(16).padStart(2, '0')}`),
+      },
+      'macAddresses',
+    ],
     ['a bad hostname', { hostname: '-bad-.example', architecture: 'amd64/generic', macAddresses: ['aa:bb:cc:dd:ee:11'] }, 'hostname'],
     ['a 64-character label', { hostname: 'a'.repeat(64), architecture: 'amd64/generic', macAddresses: ['aa:bb:cc:dd:ee:12'] }, 'hostname'],
     ['a status', { architecture: 'amd64/generic', macAddresses: ['aa:bb:cc:dd:ee:13'], status: 'ready' }, ''],
@@ -202,7 +224,11 @@ describe('refusals', () => {
   });
 
   it('answers malformed JSON with 400', async () => {
-    const response = await fetch(`${server.url}/trpc/enlist`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"architecture":' });
+    const response = await fetch(`${server.url}/trpc/enlist`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"architecture":',
+    });
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: { message: string; data: Record<string, unknown> } };
     expect(body.error.message).toMatch(/malformed JSON/);

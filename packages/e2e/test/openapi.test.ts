@@ -18,7 +18,10 @@ import { ADMIN_TOKEN, nextMac, scratchDir, startServer, type ServerProcess } fro
 const scratch = scratchDir();
 const generated = mkdtempSync(join(tmpdir(), 'metalyard-openapi-client-'));
 let server: ServerProcess;
-let document: { openapi: string; paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>> } & Record<string, unknown>;
+let document: {
+  openapi: string;
+  paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>;
+} & Record<string, unknown>;
 
 beforeAll(async () => {
   server = await startServer(join(scratch.path, 'openapi.sqlite'));
@@ -84,25 +87,75 @@ describe('the document', () => {
   });
 
   it('has a route for every query and mutation, bearer auth on the protected ones, and the error shape', () => {
-    const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
     // Every procedure of the ACCESS table (packages/api/src/access.ts) but the one subscription.
-    expect(operations).toHaveLength(42);
-    expect(operations).toEqual(expect.arrayContaining(['POST /v1/enlist', 'POST /v1/nodes', 'GET /v1/nodes/{systemId}', 'POST /v1/nodes/{systemId}/release', 'DELETE /v1/users/{username}']));
-    expect(document.paths['/v1/enlist']!.post!.security).toBeUndefined();
+    expect(operations).toHaveLength(50);
+    expect(operations).toEqual(
+      expect.arrayContaining([
+        'POST /v1/enlist',
+        'POST /v1/nodes',
+        'GET /v1/nodes/{systemId}',
+        'POST /v1/nodes/{systemId}/release',
+        'DELETE /v1/users/{username}',
+        'POST /v1/machine/lookup',
+        'POST /v1/nodes/{systemId}/heartbeat',
+        'POST /v1/nodes/{systemId}/erase-report',
+        'GET /v1/images',
+      ]),
+    );
+    expect(document.paths['/v1/enlist']!.post!.security).toEqual([]);
     expect(document.paths['/v1/nodes/{systemId}']!.get!.security).toEqual([{ bearer: [] }]);
-    expect(document.paths['/v1/nodes/{systemId}']!.get!.responses['401']).toEqual({
+    expect(document.paths['/v1/nodes/{systemId}']!.get!.responses['401']).toEqual({ $ref: '#/components/responses/Unauthorized' });
+    expect((document.components as { responses: Record<string, unknown> }).responses.Unauthorized).toEqual({
       description: expect.any(String),
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
     });
     expect(JSON.stringify(document)).not.toContain(ADMIN_TOKEN);
   });
 
-  it('is rendered at /docs by a page that loads nothing from elsewhere', async () => {
+  it('is rendered at /docs by Scalar, served from here: the page, its scripts, and the document', async () => {
     const response = await fetch(`${server.url}/docs`);
-    expect(response.headers.get('content-type')).toContain('text/html');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    // The browser is told to load nothing from elsewhere: scripts, styles, fonts, calls.
+    const policy = response.headers.get('content-security-policy')!;
+    for (const directive of ["default-src 'self'", "script-src 'self'", "connect-src 'self'", "font-src 'self' data:"]) {
+      expect(policy).toContain(directive);
+    }
     const page = await response.text();
-    expect(page).toContain("fetch('/openapi.json')");
     expect(page).not.toMatch(/(src|href)="https?:/);
+    const scripts = [...page.matchAll(/<script src="([^"]+)"/g)].map((match) => match[1]!);
+    expect(scripts).toEqual([expect.stringMatching(/^\/docs\/scalar-api-reference-\d+\.\d+\.\d+\.js$/), '/docs/init.js']);
+
+    // Scalar's standalone bundle, from the installed package, compressed and cached for good under its versioned name.
+    const bundle = await fetch(`${server.url}${scripts[0]}`);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(bundle.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(bundle.headers.get('content-encoding')).toMatch(/^(br|gzip)$/);
+    const code = await bundle.text();
+    expect(code).toContain('createApiReference');
+    expect(code).not.toContain('sourceMappingURL=standalone');
+    const etag = bundle.headers.get('etag')!;
+    expect((await fetch(`${server.url}${scripts[0]}`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+
+    // What it renders: this document, with the bearer scheme to try calls, and no fonts, telemetry or AI agent from outside.
+    const init = await (await fetch(`${server.url}/docs/init.js`)).text();
+    expect(init).toContain("window.Scalar.createApiReference('#reference'");
+    expect(init).toContain('"url": "/openapi.json"');
+    expect(init).toContain('"preferredSecurityScheme": "bearer"');
+    expect(init).toMatch(/"withDefaultFonts": false[\s\S]*"telemetry": false[\s\S]*"disabled": true/);
+    const served = await fetch(`${server.url}/openapi.json`);
+    expect(served.headers.get('content-type')).toBe('application/json');
+    expect((document.components as { securitySchemes: unknown }).securitySchemes).toEqual({
+      bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+    });
+    // Markdown the viewer renders: no bare <token> that would be read as a tag.
+    expect((document.info as { description: string }).description).toContain('**Authentication.**');
+    expect((document.info as { description: string }).description).not.toMatch(/Bearer <token>\.$/m);
+    expect((await fetch(`${server.url}/docs/elsewhere.js`)).status).toBe(404);
   });
 });
 

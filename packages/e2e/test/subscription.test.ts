@@ -41,7 +41,7 @@ afterAll(async () => {
 type SubscriptionInput = RouterInputs['protected']['events']['onChange'];
 
 /**
- * Subscribes with the SDK (EventSource from the `eventsource` package: Node 20 has none) and
+ * Subscribes with the SDK (EventSource from the `eventsource` package: Node 22 and 24 have none without a flag) and
  * collects what arrives. The subscription starts just before `firstEventId`, so the first event
  * received proves the server is listening: whatever happens after it must arrive live.
  */
@@ -75,7 +75,8 @@ function follow(token: string, input: SubscriptionInput = {}) {
   return { received, errors, until, unsubscribe };
 }
 
-const summary = (events: NodeEvent[]) => events.map((event) => `${event.systemId} ${event.type} ${event.fromStatus ?? '∅'} → ${event.toStatus ?? '∅'} by ${event.actor}`);
+const summary = (events: NodeEvent[]) =>
+  events.map((event) => `${event.systemId} ${event.type} ${event.fromStatus ?? '∅'} → ${event.toStatus ?? '∅'} by ${event.actor}`);
 
 describe('protected.events.onChange', () => {
   it('streams the events of a short scenario, in order', async () => {
