@@ -59,8 +59,8 @@ describe.skipIf(!onPostgres)('two replicas on one PostgreSQL database', () => {
   it('started both on the migrated database, the migrations applied once', async () => {
     const health = await Promise.all(replicas.map(async (replica) => (await fetch(`${replica.url}/healthz`)).json()));
     expect(health).toEqual([
-      expect.objectContaining({ status: 'ok', database: 'postgresql', migration: 'Migration20261202000000' }),
-      expect.objectContaining({ status: 'ok', database: 'postgresql', migration: 'Migration20261202000000' }),
+      expect.objectContaining({ status: 'ok', database: 'postgresql', migration: 'Migration20261203000000' }),
+      expect.objectContaining({ status: 'ok', database: 'postgresql', migration: 'Migration20261203000000' }),
     ]);
     const direct = new pg.Client({ connectionString: await databaseUrlFor(databaseUrl) });
     await direct.connect();

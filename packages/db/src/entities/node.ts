@@ -32,9 +32,9 @@ export const NodeEntity = defineEntity({
     powerState: p.string().length(8).default('unknown').$type<PowerState>(),
     powerStateCheckedAt: p.datetime().nullable(),
     /** When the current status times out (commissioning) or completes (erasing), for the sweeper. */
-    statusDeadline: p.datetime().nullable().index(),
+    statusDeadline: p.datetime().nullable(),
     /** SHA-256 of the per-node token issued when commissioning or deployment starts. */
-    machineTokenHash: p.string().length(64).nullable().unique(),
+    machineTokenHash: p.string().length(64).nullable(),
     /** When machine.lookup handed the agent its token in the current status (once per status); null: not yet. */
     agentTokenIssuedAt: p.datetime().nullable(),
     /** The machine agent's last heartbeat: its step, its phase message, when. */
@@ -53,3 +53,17 @@ export const NodeEntity = defineEntity({
   indexes: [{ properties: ['status', 'id'], name: 'node_status_id_index' }],
 });
 export type NodeRow = InferEntity<typeof NodeEntity>;
+
+// Partial indexes (migration 20261203000000): most nodes have no owner, zone, pool, deadline or
+// machine token, and an index entry for a null is one more page every enlistment commits; every
+// query on these columns compares them, which implies not null, so the planner still uses them.
+// Added here rather than in defineEntity's options, whose types infer the entity from `where`.
+for (const [property, column] of [
+  ['owner', 'owner_id'],
+  ['zone', 'zone_id'],
+  ['pool', 'pool_id'],
+  ['statusDeadline', 'status_deadline'],
+] as const) {
+  NodeEntity.addIndex({ properties: [property], name: `node_${column}_index`, where: `${column} is not null` });
+}
+NodeEntity.addUnique({ properties: ['machineTokenHash'], name: 'node_machine_token_hash_unique', where: 'machine_token_hash is not null' });
