@@ -75,8 +75,12 @@ describe('partial indexes on the mostly-null node columns', () => {
     expect(await plan(db, byNode.owner('ops'))).toMatch(/USING (COVERING )?INDEX node_owner_id_index\b/);
     expect(await plan(db, byNode.zone('rack-1'))).toMatch(/USING (COVERING )?INDEX node_zone_id_index\b/);
     expect(await plan(db, byNode.pool('gpu'))).toMatch(/USING (COVERING )?INDEX node_pool_id_index\b/);
-    expect(await plan(db, { sql: 'n.machine_token_hash = ?', params: ['f'.repeat(64)] })).toMatch(/USING (COVERING )?INDEX node_machine_token_hash_unique\b/);
-    expect(await plan(db, { sql: 'n.status_deadline <= ?', params: [Date.now()] })).toMatch(/USING (COVERING )?INDEX node_status_deadline_index\b/);
+    expect(await plan(db, { sql: 'n.machine_token_hash = ?', params: ['f'.repeat(64)] })).toMatch(
+      /USING (COVERING )?INDEX node_machine_token_hash_unique\b/,
+    );
+    expect(await plan(db, { sql: 'n.status_deadline <= ?', params: [Date.now()] })).toMatch(
+      /USING (COVERING )?INDEX node_status_deadline_index\b/,
+    );
   });
 
   it('are partial: a null is not in them, so it costs an enlistment no index page', async () => {
