@@ -54,6 +54,8 @@ class BadRequest extends Error {
 }
 
 const db = new Sqlite(process.env.DATABASE_URL ?? 'baseline.sqlite');
+// Several processes may share the file (baseline-cluster.ts): a writer waits for the other's lock.
+db.pragma('busy_timeout = 5000');
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma('foreign_keys = ON');

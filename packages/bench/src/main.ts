@@ -5,7 +5,7 @@
  *
  * Settings: BENCH_ENLISTMENTS (20000), BENCH_ACQUIRE_ROUNDS (20), BENCH_LIST_SAMPLES (300),
  * BENCH_LARGE_NODES (100000), --pg (Metalyard on PostgreSQL at BENCH_PG_URL, default the local test server: wrk and
- * acquire only), BENCH_SERVER (another build's server main.js, e.g. a "before") and BENCH_SERVER_NODE (its node), BENCH_PHASES (wrk,enlist,acquire,scale: a subset runs only those), BENCH_WRK_SECONDS (10: each wrk run; needs Debian's wrk, skipped without it).
+ * acquire only), BENCH_SERVER (another build's server main.js, e.g. a "before") and BENCH_SERVER_NODE (its node), BENCH_PHASES (wrk,enlist,acquire,scale,cores: a subset runs only those; cores is the baseline alone, in one process and in two), BENCH_WRK_SECONDS (10: each wrk run; needs Debian's wrk, skipped without it).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { HttpClient, trpcData } from './http-client.js';
 import { acquireContention, enlistLoad, listLatency, type AcquireResult, type EnlistResult, type ListResult } from './scenarios.js';
 import { seedNodes, storedSystemIds } from './seed.js';
-import { ADMIN_TOKEN, BASELINE_MAIN, METALYARD_MAIN, startServer } from './server-process.js';
+import { ADMIN_TOKEN, BASELINE_CLUSTER_MAIN, BASELINE_MAIN, METALYARD_MAIN, startServer } from './server-process.js';
 import type { LatencySummary } from './stats.js';
 import { freshPostgresDatabase, PG_ADMIN_URL } from './postgres.js';
-import { wrkAvailable, wrkEnlist, type WrkResult } from './wrk.js';
+import { wrkAvailable, wrkEnlist, wrkGet, type WrkResult } from './wrk.js';
 import { markdownTable, ms, p50p99, times, type Row } from './table.js';
 
 function setting(name: string, fallback: number): number {
@@ -35,7 +35,7 @@ const WRK_SECONDS = setting('BENCH_WRK_SECONDS', 10);
 const WRK = wrkAvailable();
 /** --pg: Metalyard on PostgreSQL (a fresh database each phase), the baseline on SQLite; wrk and acquire only. */
 const ON_PG = process.argv.includes('--pg');
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'wrk,enlist,acquire,scale').split(',').map((phase) => phase.trim()));
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'wrk,enlist,acquire,scale,cores').split(',').map((phase) => phase.trim()));
 const SMALL = 1_000;
 const ENLIST_CLIENTS = 16;
 const ACQUIRE_CLIENTS = 64;
@@ -143,6 +143,71 @@ function wrkRows(wrk: Record<Side, WrkOutcome | null>): Row[] {
       baseline: `${b.c16.non2xx + b.c1.non2xx}; ${b.c16.socketErrors + b.c1.socketErrors}`,
       target: '0; 0',
       pass: m.c16.non2xx + m.c1.non2xx + m.c16.socketErrors + m.c1.socketErrors === 0,
+    },
+  ];
+}
+
+/** One process, or two on one file, under the same write and read loads. */
+interface CoresOutcome {
+  one: { enlist: WrkResult; list: WrkResult };
+  two: { enlist: WrkResult; list: WrkResult };
+}
+
+/**
+ * What a second core buys on SQLite, measured on the bare baseline (Metalyard holds one writer per
+ * file by design): the baseline in one process and in two (node:cluster, one connection each to the
+ * same WAL file), each on a fresh file: protected.enlist under wrk at 16 connections, then the first
+ * page of protected.nodes.list (100 nodes) at 16 connections.
+ */
+async function coresPhase(): Promise<CoresOutcome | null> {
+  if (!WRK) return null;
+  const run = async (main: string, label: string) => {
+    const server = await startServer(main, join(scratch, `baseline-cores-${label}.sqlite`));
+    const common = { url: server.url, serverPid: server.pid, connections: 16, scratch };
+    try {
+      log(`baseline in ${label}: wrk, protected.enlist then protected.nodes.list, ${WRK_SECONDS} s each at 16 connections`);
+      await wrkEnlist({ ...common, token: ADMIN_TOKEN, seconds: 2, seed: 11 });
+      const enlist = await wrkEnlist({ ...common, token: ADMIN_TOKEN, seconds: WRK_SECONDS, seed: 12 });
+      const path = `/trpc/protected.nodes.list?input=${encodeURIComponent(JSON.stringify({ limit: 100 }))}`;
+      await wrkGet({ ...common, token: ADMIN_TOKEN, seconds: 2, path });
+      const list = await wrkGet({ ...common, token: ADMIN_TOKEN, seconds: WRK_SECONDS, path });
+      return { enlist, list };
+    } finally {
+      await server.stop();
+    }
+  };
+  const one = await run(BASELINE_MAIN, 'one process');
+  const two = await run(BASELINE_CLUSTER_MAIN, 'two processes');
+  return { one, two };
+}
+
+function coresRows(cores: CoresOutcome | null): Row[] {
+  if (!cores)
+    return [{ figure: 'a second core (two processes on one file)', metalyard: 'skipped: no wrk (apt-get install wrk)', baseline: '' }];
+  const line = (r: WrkResult) =>
+    `${Math.round(r.perSecond)}/s, p99 ${r.p99Ms.toFixed(1)} ms (server ${r.serverCpuPercent.toFixed(0)} % CPU, wrk ${r.wrkCpuPercent.toFixed(0)} %)`;
+  const errors = (r: WrkResult) => r.non2xx + r.socketErrors;
+  return [
+    {
+      figure: 'a second core for writes: bare baseline, protected.enlist, 16 connections, two processes on one file vs one',
+      metalyard: `two: ${line(cores.two.enlist)}`,
+      baseline: `one: ${line(cores.one.enlist)}`,
+      ratio: times(cores.two.enlist.perSecond / cores.one.enlist.perSecond),
+      target: 'informs: one writer',
+    },
+    {
+      figure: 'a second core for reads: bare baseline, protected.nodes.list first page, 16 connections, two processes vs one',
+      metalyard: `two: ${line(cores.two.list)}`,
+      baseline: `one: ${line(cores.one.list)}`,
+      ratio: times(cores.two.list.perSecond / cores.one.list.perSecond),
+      target: 'informs: readers',
+    },
+    {
+      figure: 'two processes: non-2xx answers and socket errors (writes; reads)',
+      metalyard: `${errors(cores.two.enlist)}; ${errors(cores.two.list)}`,
+      baseline: `${errors(cores.one.enlist)}; ${errors(cores.one.list)}`,
+      target: '0; 0',
+      pass: errors(cores.two.enlist) + errors(cores.two.list) + errors(cores.one.enlist) + errors(cores.one.list) === 0,
     },
   ];
 }
@@ -296,10 +361,12 @@ async function main(): Promise<void> {
     const enlist = PHASES.has('enlist') && !ON_PG ? await both(enlistPhase) : null;
     const acquire = PHASES.has('acquire') ? await both(acquirePhase) : null;
     const scale = PHASES.has('scale') && !ON_PG ? await both(scalePhase) : null;
+    const cores = PHASES.has('cores') && !ON_PG ? await coresPhase() : undefined;
     const problems = acquire ? [...acquire.metalyard.unexpected, ...acquire.baseline.unexpected].slice(0, 5) : [];
     const table = [
       ...(wrk ? wrkRows(wrk) : []),
       ...(enlist && acquire && scale ? rows(enlist, acquire, scale) : acquire ? acquireRows(acquire) : []),
+      ...(cores !== undefined ? coresRows(cores) : []),
     ];
     if (ON_PG) process.stdout.write('Metalyard on PostgreSQL against the SQLite baseline:\n\n');
     process.stdout.write(`${markdownTable(table)}\n`);

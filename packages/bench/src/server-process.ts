@@ -8,6 +8,8 @@ import { HttpClient } from './http-client.js';
 export const METALYARD_MAIN =
   process.env.BENCH_SERVER?.trim() || fileURLToPath(new URL('../../../apps/server/dist/main.js', import.meta.url));
 export const BASELINE_MAIN = fileURLToPath(new URL('./baseline-server.js', import.meta.url));
+/** The baseline in two processes on one file (node:cluster). */
+export const BASELINE_CLUSTER_MAIN = fileURLToPath(new URL('./baseline-cluster.js', import.meta.url));
 
 /**
  * Node.js flags for the Metalyard server under test: as `pnpm start` runs it (a 16 MiB young

@@ -5,7 +5,7 @@
  * and the server's, so that a bottlenecked generator is visible.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export function wrkAvailable(): boolean {
@@ -23,6 +23,23 @@ export interface WrkResult {
   /** CPU time of wrk, and of the server, over the run's wall time, in % of one core. */
   wrkCpuPercent: number;
   serverCpuPercent: number;
+}
+
+/** Every script's summary: one JSON line wrk prints at the end. */
+const DONE = `function done(summary, latency, requests)
+  io.write(string.format('WRK-JSON {"requests":%d,"duration_us":%d,"status":%d,"connect":%d,"read":%d,"write":%d,"timeout":%d,"p50_us":%d,"p99_us":%d}\\n',
+    summary.requests, summary.duration, summary.errors.status, summary.errors.connect, summary.errors.read,
+    summary.errors.write, summary.errors.timeout, latency:percentile(50), latency:percentile(99)))
+end`;
+
+/** The Lua script: `GET path` with the token. */
+function getScript(path: string, token: string): string {
+  return `
+wrk.method = "GET"
+wrk.path = "${path}"
+wrk.headers["Authorization"] = "Bearer ${token}"
+${DONE}
+`;
 }
 
 /** The Lua script: `POST path` with a unique MAC per request (02:<seed>:<thread>:<counter, 3 bytes>). */
@@ -46,19 +63,23 @@ function request()
   local body = '{"architecture":"amd64/generic","macAddresses":["' .. mac .. '"]}'
   return wrk.format("POST", "${path}", nil, body)
 end
-function done(summary, latency, requests)
-  io.write(string.format('WRK-JSON {"requests":%d,"duration_us":%d,"status":%d,"connect":%d,"read":%d,"write":%d,"timeout":%d,"p50_us":%d,"p99_us":%d}\\n',
-    summary.requests, summary.duration, summary.errors.status, summary.errors.connect, summary.errors.read,
-    summary.errors.write, summary.errors.timeout, latency:percentile(50), latency:percentile(99)))
-end
-`;
+${DONE}`;
 }
 
-/** User + system CPU seconds of a process so far (from /proc). */
+/** User + system CPU seconds so far of a process and its children, such as cluster workers (from /proc). */
 export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  const own = (id: number) => {
+    const stat = readFileSync(`/proc/${id}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  };
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // No children file (an older kernel): the process alone.
+  }
+  return own(pid) + children.reduce((sum, child) => sum + (existsSync(`/proc/${child}/stat`) ? own(child) : 0), 0);
 }
 
 export interface WrkEnlistOptions {
@@ -77,6 +98,20 @@ export async function wrkEnlist(options: WrkEnlistOptions): Promise<WrkResult> {
   const path = options.token ? '/trpc/protected.enlist' : '/trpc/enlist';
   const script = join(options.scratch, `enlist-${options.seed}.lua`);
   writeFileSync(script, enlistScript(path, options.token, options.seed), { mode: 0o600 });
+  return runWrk(script, options);
+}
+
+/** GET `path` (with the token) under wrk: a read-only load. */
+export async function wrkGet(options: Omit<WrkEnlistOptions, 'token' | 'seed'> & { token: string; path: string }): Promise<WrkResult> {
+  const script = join(options.scratch, `get-${options.connections}-${Date.now()}.lua`);
+  writeFileSync(script, getScript(options.path, options.token), { mode: 0o600 });
+  return runWrk(script, options);
+}
+
+async function runWrk(
+  script: string,
+  options: { url: string; serverPid: number; connections: number; seconds: number },
+): Promise<WrkResult> {
   const threads = Math.min(2, options.connections);
   const command = `wrk -t${threads} -c${options.connections} -d${options.seconds}s --timeout 10s -s '${script}' '${options.url}'; times`;
   const serverBefore = cpuSeconds(options.serverPid);
