@@ -119,7 +119,14 @@ export function errorsOf(procedure: ProcedureFacts): ErrorSpec[] {
 }
 
 export function toTRPCError(error: DomainError): TRPCError {
-  return new TRPCError({ code: DOMAIN_ERRORS[error.kind].code, message: error.message, cause: error });
+  // Like the domain error it carries, an expected outcome: no stack trace to capture.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new TRPCError({ code: DOMAIN_ERRORS[error.kind].code, message: error.message, cause: error });
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /** The headers an answer carrying these errors needs: `Retry-After` when one of them says when to come back. */

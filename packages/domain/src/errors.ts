@@ -23,7 +23,12 @@ export abstract class DomainError extends Error {
     /** Facts a client may act on (the node, its status, the actions allowed); never a secret. */
     readonly details?: Record<string, unknown>,
   ) {
+    // An outcome the caller is told about, not a fault: no stack trace is captured (none ever
+    // reaches a client, and capturing one is a good share of what a refused request costs).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
     this.name = new.target.name;
   }
 }
