@@ -1,4 +1,11 @@
-import { ConflictError, NotFoundError, type AcquireConstraints, type NodeRecord, type UserActor } from '@metalyard/domain';
+import {
+  ConflictError,
+  NotFoundError,
+  type AcquireConstraints,
+  type NodeRecord,
+  type StatusCounts,
+  type UserActor,
+} from '@metalyard/domain';
 import type { Deps } from '../deps.js';
 import type { Repositories, Transaction } from '../ports/index.js';
 import { writeNodes } from '../shared/node-writes.js';
@@ -68,10 +75,18 @@ function narrowings(c: AcquireConstraints): Narrowing[] {
  */
 export async function explainNoMatch(repositories: Repositories, constraints: AcquireConstraints): Promise<string> {
   const steps = narrowings(constraints);
+  // Each set of constraints counted once: without constraints, "ready at all" and "elsewhere" are one count.
+  const counted = new Map<string, Promise<StatusCounts>>();
+  const count = (subset: AcquireConstraints) => {
+    const key = JSON.stringify(subset);
+    let counts = counted.get(key);
+    if (!counts) counted.set(key, (counts = repositories.nodes.countMatching(subset)));
+    return counts;
+  };
   const ready = async (subset: Narrowing[]) =>
-    (await repositories.nodes.countMatching(Object.assign({}, ...subset.map((step) => step.constraint)) as AcquireConstraints)).ready;
+    (await count(Object.assign({}, ...subset.map((step) => step.constraint)) as AcquireConstraints)).ready;
   const elsewhere = async () => {
-    const counts = await repositories.nodes.countMatching(constraints);
+    const counts = await count(constraints);
     return Object.entries(counts)
       .filter(([status, n]) => status !== 'ready' && n > 0)
       .sort(([a], [b]) => (a < b ? -1 : 1))
