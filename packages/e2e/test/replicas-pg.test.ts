@@ -69,7 +69,7 @@ describe.skipIf(!onPostgres)('two replicas on one PostgreSQL database', () => {
       const { rows } = await direct.query<{ n: string; names: string }>(
         'select count(*) as n, count(distinct name) as names from mikro_orm_migrations',
       );
-      expect(rows[0]).toEqual({ n: '3', names: '3' });
+      expect(rows[0]).toEqual({ n: '4', names: '4' });
     } finally {
       await direct.end();
     }
