@@ -145,7 +145,7 @@ export const SETTINGS = {
     min: 0,
     max: 1_000_000,
     description:
-      'the anonymous door: calls per second each client address may make to public procedures (`enlist`, `auth.login`, `machine.*`), refilled as a token bucket; `0` turns the limit off. Over it: 429 with `Retry-After`',
+      'the anonymous door: calls per second each client (an IPv4 address, an IPv6 /64) may make to public procedures (`enlist`, `auth.login`, `machine.*`), refilled as a token bucket; `0` turns the limit off. Over it: 429 with `Retry-After`',
   }),
   anonBurst: integer({
     env: 'METALYARD_ANON_BURST',

@@ -9,6 +9,7 @@ export * from './permissions.js';
 export * from './model.js';
 export * from './inputs/index.js';
 export * from './values/architecture.js';
+export * from './values/client-block.js';
 export * from './values/hostname.js';
 export * from './values/mac.js';
 export * from './values/roles.js';

@@ -44,4 +44,11 @@ describe('LoginThrottle', () => {
     expect(refusal(() => subject.check('bob', '10.0.0.1'))).toBeInstanceOf(RateLimitedError);
     expect(refusal(() => subject.check('bob', '10.0.0.2'))).toBeNull();
   });
+
+  it('counts an IPv6 client as its /64: fresh addresses from one /64 do not reset the count', () => {
+    const { subject } = throttle();
+    for (let i = 1; i <= 5; i++) subject.fail('mallory', `2001:db8:0:1::${i.toString(16)}`);
+    expect(refusal(() => subject.check('mallory', '2001:db8:0:1:aaaa::77'))).toBeInstanceOf(RateLimitedError);
+    expect(refusal(() => subject.check('mallory', '2001:db8:0:2::1'))).toBeNull();
+  });
 });

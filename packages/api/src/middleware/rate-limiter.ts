@@ -1,4 +1,4 @@
-import { RateLimitedError } from '@metalyard/domain';
+import { RateLimitedError, clientBlock } from '@metalyard/domain';
 
 export interface RateLimiterOptions {
   /** Tokens added per second to each caller's bucket; 0 turns the limit off. */
@@ -16,8 +16,9 @@ interface Bucket {
 }
 
 /**
- * A token bucket per caller (the remote address) for the anonymous door: public procedures such as
- * `enlist` and `auth.login`. Over its budget a caller gets 429 with the seconds to wait.
+ * A token bucket per caller for the anonymous door: public procedures such as `enlist` and
+ * `auth.login`. A caller is its address's block (an IPv4 address, an IPv6 /64: clientBlock). Over
+ * its budget a caller gets 429 with the seconds to wait.
  */
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
@@ -31,9 +32,10 @@ export class RateLimiter {
     return this.options.ratePerSecond > 0;
   }
 
-  /** Spends one token of `key`'s bucket, or throws a rate-limit error saying when to retry. */
-  take(key: string): void {
+  /** Spends one token of the bucket of `address`'s block, or throws a rate-limit error saying when to retry. */
+  take(address: string): void {
     if (!this.enabled) return;
+    const key = clientBlock(address);
     const { ratePerSecond, burst, clock } = this.options;
     const now = clock();
     const bucket = this.buckets.get(key) ?? { tokens: burst, at: now };

@@ -166,6 +166,15 @@ describe('machine.lookup', () => {
     await expectTRPCError(as.agent.machine.lookup({ macAddresses: [mac(1)] }), 'TOO_MANY_REQUESTS');
   });
 
+  it('counts an IPv6 caller as its /64: a fresh address in the same /64 spends the same budget', async () => {
+    await open({}, { limiter: new RateLimiter({ ratePerSecond: 0.001, burst: 2 }) });
+    const from = (address: string) => callerWith(yard!, null, address).machine.lookup({ macAddresses: [mac(1)] });
+    await from('2001:db8:0:1::a');
+    await from('2001:db8:0:1::b');
+    await expectTRPCError(from('2001:db8:0:1:ffff::c'), 'TOO_MANY_REQUESTS', /2001:db8:0:1::\/64/);
+    await from('2001:db8:0:2::a');
+  });
+
   it('refuses a lookup without MACs', async () => {
     const as = await open();
     await expectTRPCError(as.agent.machine.lookup({ macAddresses: [] }), 'BAD_REQUEST', /at least one MAC/);

@@ -1,4 +1,4 @@
-import { RateLimitedError } from '@metalyard/domain';
+import { RateLimitedError, clientBlock } from '@metalyard/domain';
 import type { Clock } from '../ports/index.js';
 
 export interface LoginThrottleOptions {
@@ -10,7 +10,8 @@ export interface LoginThrottleOptions {
 }
 
 /**
- * Slows password guessing. Failures count per (username, client address) and per client address:
+ * Slows password guessing. Failures count per (username, client) and per client — a client being
+ * an IPv4 address or an IPv6 /64:
  * after `maxFailures` failed logins for a username from one client, that pair is refused (429) until
  * the window has passed; after `maxFailuresPerClient` from one client, any username from it is. A
  * username alone is never locked: one client's typos for `mallory` cannot lock `admin` out, from
@@ -37,10 +38,12 @@ export class LoginThrottle {
     return times;
   }
 
+  /** A client is its address's block: an IPv6 client counts as its /64 (clientBlock). */
   private keys(username: string, address: string): [string, number][] {
+    const client = clientBlock(address);
     return [
-      [`pair:${address}\u0000${username}`, this.options.maxFailures],
-      [`client:${address}`, this.options.maxFailuresPerClient],
+      [`pair:${client}\u0000${username}`, this.options.maxFailures],
+      [`client:${client}`, this.options.maxFailuresPerClient],
     ];
   }
 
