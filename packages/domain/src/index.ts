@@ -10,6 +10,7 @@ export * from './model.js';
 export * from './inputs/index.js';
 export * from './values/architecture.js';
 export * from './values/client-block.js';
+export * from './values/ip-address.js';
 export * from './values/hostname.js';
 export * from './values/mac.js';
 export * from './values/roles.js';

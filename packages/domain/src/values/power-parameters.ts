@@ -4,39 +4,13 @@
  * (`port: "623"` → 623, `verifyTls: "false"` → false), unknown keys rejected. Pure: only zod.
  */
 import { z } from 'zod';
+import { isIPv4, isIPv6 } from './ip-address.js';
 
 const MAX = 1024;
 
 // ---- addresses --------------------------------------------------------------------------------------
 
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
-export function isIPv4(value: string): boolean {
-  return IPV4.test(value);
-}
-
-/** An IPv6 address, optionally with an embedded IPv4 tail and a zone (`fe80::1%eth0`). */
-export function isIPv6(value: string): boolean {
-  let address = value;
-  const percent = value.indexOf('%');
-  if (percent >= 0) {
-    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(value.slice(percent + 1))) return false;
-    address = value.slice(0, percent);
-  }
-  const lastColon = address.lastIndexOf(':');
-  if (lastColon < 0) return false;
-  const tail = address.slice(lastColon + 1);
-  if (tail.includes('.')) {
-    if (!isIPv4(tail)) return false;
-    address = `${address.slice(0, lastColon + 1)}0:0`;
-  }
-  const halves = address.split('::');
-  if (halves.length > 2) return false;
-  const groups = halves.flatMap((half) => (half === '' ? [] : half.split(':')));
-  if (!groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
-  return halves.length === 2 ? groups.length <= 7 : groups.length === 8;
-}
 
 /** Why `value` is not a host name, IPv4 or IPv6 address, or null when it is one. */
 export function hostProblem(value: string): string | null {

@@ -1,15 +1,7 @@
-import type { EventPage, EventRecord, ListEventsInput, NodeStatus } from '@metalyard/domain';
+import type { EventPage, EventRecord, ListEventsInput } from '@metalyard/domain';
 
-export interface NewEvent {
-  nodeId: number | null;
-  systemId: string;
-  type: string;
-  fromStatus: NodeStatus | null;
-  toStatus: NodeStatus | null;
-  actor: string;
-  details: Record<string, unknown> | null;
-  createdAt: Date;
-}
+/** An event to append: the record without its id, with the node's storage key (null once it is deleted). */
+export type NewEvent = Omit<EventRecord, 'id'> & { nodeId: number | null };
 
 /**
  * The node event log. Events appended in a transaction are delivered to subscribers only after it

@@ -1,7 +1,6 @@
 import type {
   AcquireConstraints,
   AgentProgress,
-  Architecture,
   Hardware,
   ListNodesInput,
   NodePage,
@@ -14,18 +13,13 @@ import type {
 } from '@metalyard/domain';
 
 /** A node to insert, with its MAC addresses. */
-export interface NewNode {
-  systemId: string;
-  hostname: string;
-  status: NodeStatus;
-  architecture: Architecture;
-  macAddresses: string[];
-  powerType: PowerType;
-  powerParameters: PowerParameters;
+export type NewNode = Pick<
+  NodeRecord,
+  'systemId' | 'hostname' | 'status' | 'architecture' | 'macAddresses' | 'powerType' | 'powerParameters' | 'createdAt'
+> & {
   statusDeadline: Date | null;
   machineTokenHash: string | null;
-  createdAt: Date;
-}
+};
 
 /** The columns a status change writes, besides the status; absent ones stay as they are. */
 export interface StatusChange {
