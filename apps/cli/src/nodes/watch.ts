@@ -27,10 +27,10 @@ async function currentNode(client: MetalyardClient, systemId: string): Promise<N
  */
 function viewOf(session: Session, nodes: Map<string, Node>) {
   const { format } = session.output;
+  // One write per screen, so a terminal never shows half a table.
   const redraw = () => {
-    process.stdout.write('\u001b[H\u001b[2J');
-    printLine(`${nodes.size} nodes at ${new Date().toLocaleTimeString()}; following changes (Ctrl-C to stop)`);
-    session.print.list([...nodes.values()], NODE_COLUMNS);
+    const heading = `${nodes.size} nodes at ${new Date().toLocaleTimeString()}; following changes (Ctrl-C to stop)`;
+    process.stdout.write(`\u001b[H\u001b[2J${heading}\n${session.print.tableText([...nodes.values()], NODE_COLUMNS)}\n`);
   };
   const change = (type: Change, node: Node) => {
     if (format === 'json') return printLine(JSON.stringify({ type, node: dataOf(session.output, node, NODE_COLUMNS) }));

@@ -2,7 +2,7 @@ import { stringify } from 'yaml';
 import { cellText, columnsOfObject, pick, selectColumns, type Column, type Columns } from './columns.js';
 import type { OutputChoice } from './format.js';
 import { printJson, printLine, printYaml } from './print.js';
-import { printRecord, printTable } from './table.js';
+import { printRecord, tableText } from './table.js';
 
 /** Prints what a command returns in the format the run asked for (see OUTPUT_HELP). */
 export interface Printer {
@@ -15,6 +15,8 @@ export interface Printer {
   one<T extends object>(row: T, columns?: Columns<T>, human?: () => void): void;
   /** One row of a live stream: a compact JSON line, a YAML document, a value line or table cells. */
   streamed<T>(row: T, columns: Columns<T>): void;
+  /** The table `list` prints, as text: for a screen drawn in one write. */
+  tableText<T>(rows: readonly T[], columns: Columns<T>): string;
 }
 
 const painted = <T>(column: Column<T>, row: T) => {
@@ -31,17 +33,20 @@ export function createPrinter(choice: OutputChoice): Printer {
   const chosen = <T>(columns: Columns<T>) => selectColumns(columns, choice.columns);
   const picked = choice.columns.length > 0;
   const data = <T>(row: T, columns: Columns<T>) => dataOf(choice, row, columns);
+  const table = <T>(rows: readonly T[], selected: readonly Column<T>[]) =>
+    tableText(
+      selected.map((column) => column.heading),
+      rows.map((row) => selected.map((column) => painted(column, row))),
+    );
   const structured = (value: unknown) => (choice.format === 'json' ? printJson(value) : printYaml(value));
   return {
     list(rows, columns) {
       const selected = chosen(columns);
       if (choice.format === 'json' || choice.format === 'yaml') return structured(rows.map((row) => data(row, columns)));
       if (choice.format === 'value') return rows.forEach((row) => printLine(selected.map((column) => cellText(column, row)).join(' ')));
-      printTable(
-        selected.map((column) => column.heading),
-        rows.map((row) => selected.map((column) => painted(column, row))),
-      );
+      printLine(table(rows, selected));
     },
+    tableText: (rows, columns) => table(rows, chosen(columns)),
     one(row, columns = columnsOfObject(row), human) {
       if (choice.format === 'json' || choice.format === 'yaml') return structured(data(row, columns));
       const selected = chosen(columns);

@@ -19,7 +19,8 @@ const BORDERLESS = {
   middle: '  ',
 };
 
-function render(head: string[], rows: string[][]): string {
+/** Aligned columns under upper-case headings, as text (no final newline). */
+export function tableText(head: string[], rows: string[][]): string {
   const table = new Table({
     head: head.map((title) => colours.bold(title)),
     chars: BORDERLESS,
@@ -36,7 +37,7 @@ function render(head: string[], rows: string[][]): string {
 
 /** Prints aligned columns under upper-case headings, as `maas` and `openstack` do. */
 export function printTable(head: string[], rows: string[][]): void {
-  process.stdout.write(`${render(head, rows)}\n`);
+  process.stdout.write(`${tableText(head, rows)}\n`);
 }
 
 /** Prints `key  value` lines, aligned, for one object. */
