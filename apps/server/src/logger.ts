@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Logger as Pino } from 'pino';
 import type { LogLevel } from './config.js';
+import { fdDestination } from './log-destination.js';
 
 export type LogFields = Record<string, unknown>;
 export interface Logger {
@@ -37,31 +38,6 @@ export const REDACTED_PATHS = [
   '*.powerParameters',
 ];
 
-/**
- * A write to a pipe whose reader went away (`metalyard | head -2`) fails with EPIPE: the log then
- * goes nowhere instead of crashing the server, which keeps serving.
- */
-function guardedFd(fd: 1 | 2): DestinationStream {
-  const stream = pino.destination({ dest: fd, sync: true });
-  let broken = false;
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE' && error.code !== 'EBADF' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
-    broken = true;
-  });
-  return {
-    write(line: string) {
-      if (broken) return;
-      try {
-        stream.write(line);
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code !== 'EPIPE' && code !== 'EBADF') throw error;
-        broken = true;
-      }
-    },
-  };
-}
-
 /** process.stdout and process.stderr too: an EPIPE on them is an 'error' event that would otherwise be fatal. */
 export function ignoreClosedPipes(): void {
   for (const stream of [process.stdout, process.stderr]) {
@@ -72,11 +48,18 @@ export function ignoreClosedPipes(): void {
 }
 
 function defaultDestination(): DestinationStream {
+  const stdout = fdDestination(1);
+  const stderr = fdDestination(2);
+  // What waits for a slow reader is written out as the process ends.
+  process.once('exit', () => {
+    stdout.flushSync();
+    stderr.flushSync();
+  });
   // Errors go to stderr, the rest to stdout; each line to one of them only.
   return pino.multistream(
     [
-      { level: 'debug', stream: guardedFd(1) },
-      { level: 'error', stream: guardedFd(2) },
+      { level: 'debug', stream: stdout },
+      { level: 'error', stream: stderr },
     ],
     { dedupe: true },
   );
