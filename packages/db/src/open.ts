@@ -206,7 +206,20 @@ async function readCachesOf(orm: MikroORM): Promise<ReadCaches> {
     const [row] = (nativeSqliteOf(connection)?.execute(sql, [], 'all') ?? []) as { value?: unknown }[];
     return Number(row?.value);
   };
-  const dataVersion = value('select data_version as value from pragma_data_version');
+  const readDataVersion = value('select data_version as value from pragma_data_version');
+  // Read once per turn of the event loop, for every request that turn handles: the statement opens a
+  // read transaction (file locks, a profiled 9 % of an acquire under load), and what another
+  // connection commits during a turn is seen from the next one. This connection's own commits never
+  // change it (the caches clear themselves for those).
+  let turnVersion: number | undefined;
+  const forgetTurnVersion = () => (turnVersion = undefined);
+  const dataVersion = () => {
+    if (turnVersion === undefined) {
+      turnVersion = readDataVersion();
+      setImmediate(forgetTurnVersion);
+    }
+    return turnVersion;
+  };
   const totalChanges = value('select total_changes() as value');
   return {
     sessions: new SessionCache(dataVersion),
