@@ -42,7 +42,8 @@ function procedureAdmitting<Extra extends object>(admit: (ctx: Context, path: st
       throw isDomainError(error) ? toTRPCError(error) : error;
     }
     const result = await next({ ctx: { ...ctx, ...extra } });
-    if (!result.ok && isDomainError(result.error.cause)) throw toTRPCError(result.error.cause);
+    // Returned, not thrown: the same failed result with the mapped error (a throw costs a catch above).
+    if (!result.ok && isDomainError(result.error.cause)) return { ...result, error: toTRPCError(result.error.cause) };
     return result;
   });
 }
