@@ -220,6 +220,24 @@ describe('logging', () => {
     expect(lines[0]).not.toContain('hunter2');
   });
 
+  it('writes a plain line (the request line) in the same shape as the others, at or above its level', () => {
+    const lines: string[] = [];
+    const logger = createLogger('warn', (line) => lines.push(line));
+    logger.plain('info', 'request', { status: 200 });
+    logger.plain('warn', 'request', { requestId: 'r-1', status: 401, user: 'anonymous', aborted: true });
+    logger.warn('request', { requestId: 'r-1', status: 401, user: 'anonymous', aborted: true });
+    expect(lines).toHaveLength(2);
+    const [plain, viaPino] = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect({ ...plain, time: 'at' }).toEqual({ ...viaPino, time: 'at' });
+    expect(new Date(plain!.time as string).toISOString()).toBe(plain!.time);
+    expect(Object.keys(plain!)).toEqual(Object.keys(viaPino!));
+    expect(plain).toMatchObject({ level: 'warn', msg: 'request', requestId: 'r-1', status: 401, aborted: true });
+    expect(lines[0]!.endsWith('}\n')).toBe(true);
+    const empty: string[] = [];
+    createLogger('info', (line) => empty.push(line)).plain('info', 'bare', {});
+    expect(JSON.parse(empty[0]!)).toMatchObject({ level: 'info', msg: 'bare' });
+  });
+
   it('redacts credentials wherever a caller puts them', () => {
     const lines: string[] = [];
     const logger = createLogger('debug', (line) => lines.push(line));

@@ -17,7 +17,7 @@ import {
 import type { Application } from '@metalyard/usecases';
 import { TrustedProxies } from './client-address.js';
 import type { MetricsAccess } from './config.js';
-import { describeError, type Logger } from './logger.js';
+import { describeError, scrubSecrets, type Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { createStaticAssetsHandler } from './static-assets.js';
 import { createLazyOpenApiRoutes } from './openapi-lazy.js';
@@ -218,9 +218,11 @@ export function createHttpServer(options: HttpServerOptions): Server {
       metrics?.answered(procedure, status, seconds);
     }
     const level = status >= 500 ? 'error' : status === 401 || status === 403 || status === 429 ? 'warn' : 'info';
-    const line: Record<string, unknown> = {
+    // Nothing here is a secret: the id is ours or checked, the route is ours, the user a user name;
+    // an error's message may quote what a client or a BMC sent, and is scrubbed.
+    const line: Record<string, string | number | boolean> = {
       requestId: scope.id,
-      method: req.method,
+      method: req.method ?? '',
       route,
       status,
       durationMs: Math.round(seconds * 10_000) / 10,
@@ -228,16 +230,18 @@ export function createHttpServer(options: HttpServerOptions): Server {
       client: scope.clientAddress,
     };
     if (!res.writableFinished) line.aborted = true;
-    if (scope.refusal && status >= 400) line.error = scope.refusal;
-    if (logger.enabled('debug')) {
-      line.path = (req.url ?? '/').split('?', 1)[0];
-      line.peer = req.socket.remoteAddress;
-      line.userAgent = req.headers['user-agent'];
-      line.requestBytes = Number(req.headers['content-length'] ?? 0);
-      line.responseBytes = Number(res.getHeader('content-length') ?? 0) || undefined;
-      line.headers = { ...req.headers };
-    }
-    logger[level]('request', line);
+    if (scope.refusal && status >= 400) line.error = scrubSecrets(scope.refusal);
+    if (!logger.enabled('debug')) return logger.plain(level, 'request', line);
+    // At debug the line carries the request's headers: through redaction.
+    logger[level]('request', {
+      ...line,
+      path: (req.url ?? '/').split('?', 1)[0],
+      peer: req.socket.remoteAddress,
+      userAgent: req.headers['user-agent'],
+      requestBytes: Number(req.headers['content-length'] ?? 0),
+      responseBytes: Number(res.getHeader('content-length') ?? 0) || undefined,
+      headers: { ...req.headers },
+    });
   };
 
   const serveMetrics = async (req: IncomingMessage, res: ServerResponse, scope: RequestScope) => {
