@@ -3,7 +3,7 @@
  * each on fresh SQLite files in a temp folder, drives both with the same load and prints a
  * markdown table. Targets show as pass/FAIL; the command never fails on them.
  *
- * Settings: BENCH_ENLISTMENTS (20000), BENCH_ACQUIRE_ROUNDS (20), BENCH_LIST_SAMPLES (300),
+ * Settings: BENCH_ENLISTMENTS (20000), BENCH_ACQUIRE_ROUNDS (100), BENCH_LIST_SAMPLES (300),
  * BENCH_LARGE_NODES (100000), --pg (Metalyard on PostgreSQL at BENCH_PG_URL, default the local test server: wrk and
  * acquire only), BENCH_SERVER (another build's server main.js, e.g. a "before") and BENCH_SERVER_NODE (its node), BENCH_PHASES (wrk,enlist,acquire,scale,cores: a subset runs only those; cores is the baseline alone, in one process and in two), BENCH_WRK_SECONDS (10: each wrk run; needs Debian's wrk, skipped without it).
  */
@@ -28,7 +28,7 @@ function setting(name: string, fallback: number): number {
 }
 
 const ENLISTMENTS = setting('BENCH_ENLISTMENTS', 20_000);
-const ACQUIRE_ROUNDS = setting('BENCH_ACQUIRE_ROUNDS', 20);
+const ACQUIRE_ROUNDS = setting('BENCH_ACQUIRE_ROUNDS', 100);
 const LIST_SAMPLES = setting('BENCH_LIST_SAMPLES', 300);
 const LARGE = setting('BENCH_LARGE_NODES', 100_000);
 const WRK_SECONDS = setting('BENCH_WRK_SECONDS', 10);
@@ -67,6 +67,10 @@ async function databaseFor(side: Side, phase: string): Promise<{ url: string; dr
   return { url: join(scratch, `${side}-${phase}.sqlite`), drop: async () => undefined };
 }
 
+/** p50 / p99, with the CPU of the server and of the bench's client (a saturated client shows). */
+const acquireFigure = (result: AcquireResult) =>
+  `${p50p99(result.acquire)} (server ${Math.round(result.serverCpu)} % CPU, client ${Math.round(result.clientCpu)} %)`;
+
 /** The acquire rows alone (--pg, or a run without the other phases). */
 function acquireRows(acquire: Record<Side, AcquireResult>): Row[] {
   const m = acquire.metalyard;
@@ -74,8 +78,8 @@ function acquireRows(acquire: Record<Side, AcquireResult>): Row[] {
   return [
     {
       figure: `acquire p50 / p99, ${ACQUIRE_CLIENTS} clients over ${READY_NODES} ready nodes (${m.acquired} / ${b.acquired} acquired)`,
-      metalyard: p50p99(m.acquire),
-      baseline: p50p99(b.acquire),
+      metalyard: acquireFigure(m),
+      baseline: acquireFigure(b),
       ratio: times(m.acquire.p99 / b.acquire.p99),
       target: 'p99 ≤ 2×',
       pass: m.acquire.p99 <= 2 * b.acquire.p99,
@@ -217,7 +221,7 @@ async function acquirePhase(side: Side): Promise<AcquireResult> {
   const server = await startServer(servers[side], database.url);
   log(`${side}: ${ACQUIRE_CLIENTS} clients acquiring and releasing ${READY_NODES} nodes, ${ACQUIRE_ROUNDS} rounds each`);
   try {
-    return await acquireContention(server.url, ADMIN_TOKEN, READY_NODES, ACQUIRE_CLIENTS, ACQUIRE_ROUNDS);
+    return await acquireContention(server.url, server.pid, ADMIN_TOKEN, READY_NODES, ACQUIRE_CLIENTS, ACQUIRE_ROUNDS);
   } finally {
     await server.stop();
     await database.drop();
@@ -312,8 +316,8 @@ function rows(enlist: Record<Side, EnlistOutcome>, acquire: Record<Side, Acquire
     },
     {
       figure: `acquire p50 / p99, ${ACQUIRE_CLIENTS} clients over ${READY_NODES} ready nodes (${m.acquire.acquired} / ${b.acquire.acquired} acquired)`,
-      metalyard: p50p99(m.acquire.acquire),
-      baseline: p50p99(b.acquire.acquire),
+      metalyard: acquireFigure(m.acquire),
+      baseline: acquireFigure(b.acquire),
       ratio: times(m.acquire.acquire.p99 / b.acquire.acquire.p99),
       target: 'p99 ≤ 2×',
       pass: m.acquire.acquire.p99 <= 2 * b.acquire.acquire.p99,

@@ -1,6 +1,8 @@
 import { HttpClient, runConcurrently, trpcData } from './http-client.js';
 import { benchMac } from './seed.js';
 import { since, summarize, type LatencySummary } from './stats.js';
+import { cpuSeconds } from './wrk.js';
+import { RawHttpConnection } from './raw-http.js';
 
 export interface EnlistResult {
   perSecond: number;
@@ -57,6 +59,9 @@ export interface AcquireResult {
   doubleAllocations: number;
   /** Answers other than 200 or the expected 409 "nothing ready". */
   unexpected: string[];
+  /** CPU of the server and of the bench's own client while the clients ran, in % of one core. */
+  serverCpu: number;
+  clientCpu: number;
 }
 
 /**
@@ -64,14 +69,19 @@ export interface AcquireResult {
  * nodes. A node counts as held from the acquire's answer until just before its release is sent,
  * which lies inside the server's own hold, so a node seen held twice is a real double allocation.
  */
+/** Unmeasured acquire/release rounds per client before the measured ones. */
+const ACQUIRE_WARM_UP_ROUNDS = 20;
+
 export async function acquireContention(
   url: string,
+  serverPid: number,
   token: string,
   nodes: number,
   clients: number,
   rounds: number,
 ): Promise<AcquireResult> {
-  const client = new HttpClient(url, clients, token);
+  const client = new HttpClient(url, 1, token);
+  const connections: RawHttpConnection[] = [];
   try {
     for (let index = 0; index < nodes; index++) {
       trpcData(
@@ -83,35 +93,52 @@ export async function acquireContention(
     // contention for nodes, not connection set-up. (A server saturated by the clients already
     // connected accepts a new connection about once per turn of its event loop: with cold
     // connections the last of 64 clients waited 2.6 s for its first answer from Metalyard.)
-    await Promise.all(Array.from({ length: clients }, () => client.get('/healthz')));
+    // Each client on a connection of its own, through a lean client (raw-http.ts).
+    const { hostname, port } = new URL(url);
+    for (let index = 0; index < clients; index++) connections.push(new RawHttpConnection(hostname, Number(port), token));
+    await Promise.all(connections.map((connection) => connection.open()));
     const holders = new Map<string, number>();
     const latencies: number[] = [];
     const unexpected: string[] = [];
     let acquired = 0;
     let doubleAllocations = 0;
+    // A few unmeasured rounds first, on both servers: the figures are of warm code, the bench's own
+    // client included (cold, it made the side measured first look slower). Every answer is checked.
+    const warmUp = Math.min(ACQUIRE_WARM_UP_ROUNDS, rounds);
+    const started = { wall: performance.now(), client: process.cpuUsage(), server: cpuSeconds(serverPid) };
     await runConcurrently(clients, async (me) => {
-      for (let round = 0; round < rounds; round++) {
+      for (let round = 0; round < warmUp + rounds; round++) {
         const start = performance.now();
-        const reply = await client.post('/trpc/protected.nodes.acquire', {});
-        latencies.push(since(start));
+        const reply = await connections[me]!.post('/trpc/protected.nodes.acquire', '{}');
+        if (round >= warmUp) latencies.push(since(start));
         if (reply.status === 409) continue;
         if (reply.status !== 200) {
           unexpected.push(`acquire ${reply.status}: ${reply.body.slice(0, 200)}`);
           continue;
         }
         const { systemId } = trpcData<{ systemId: string }>(reply, 'acquire');
-        acquired += 1;
+        if (round >= warmUp) acquired += 1;
         if (holders.has(systemId)) doubleAllocations += 1;
         holders.set(systemId, me);
         await new Promise((resolve) => setTimeout(resolve, 1)); // hold it a moment, as a user would
         if (holders.get(systemId) === me) holders.delete(systemId);
-        const released = await client.post('/trpc/protected.nodes.release', { systemId });
+        const released = await connections[me]!.post('/trpc/protected.nodes.release', JSON.stringify({ systemId }));
         if (released.status !== 200) unexpected.push(`release ${released.status}: ${released.body.slice(0, 200)}`);
       }
     });
-    return { acquire: summarize(latencies), acquired, doubleAllocations, unexpected };
+    const seconds = (performance.now() - started.wall) / 1000;
+    const used = process.cpuUsage(started.client);
+    return {
+      acquire: summarize(latencies),
+      acquired,
+      doubleAllocations,
+      unexpected,
+      serverCpu: (100 * (cpuSeconds(serverPid) - started.server)) / seconds,
+      clientCpu: (100 * (used.user + used.system)) / 1e6 / seconds,
+    };
   } finally {
     client.close();
+    connections.forEach((connection) => connection.close());
   }
 }
 

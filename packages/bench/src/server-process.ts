@@ -84,7 +84,13 @@ function listeningUrl(child: ChildProcess, exited: Promise<number | null>): Prom
       buffered = lines.pop()!;
       for (const line of lines) {
         output.push(line);
-        if (line.includes('"msg":"listening"')) resolve((JSON.parse(line) as { url: string }).url);
+        if (line.includes('"msg":"listening"')) {
+          // From here on the log is read and dropped: the bench's own CPU goes to its clients.
+          child.stdout!.off('data', onData).on('data', () => undefined);
+          child.stderr!.off('data', onData).on('data', () => undefined);
+          resolve((JSON.parse(line) as { url: string }).url);
+          return;
+        }
       }
     };
     child.stdout!.setEncoding('utf8').on('data', onData);
