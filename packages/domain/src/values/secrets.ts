@@ -7,7 +7,7 @@ export function isSecretParameter(key: string): boolean {
   return SECRET_KEY.test(key);
 }
 
-/** Power parameters with every secret replaced by a mask. */
+/** Power parameters with every secret replaced by a mask (a secret's value is never read). */
 export function redactPowerParameters(parameters: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(parameters).map(([key, value]) => [key, isSecretParameter(key) ? REDACTED : value]));
+  return Object.fromEntries(Object.keys(parameters).map((key) => [key, isSecretParameter(key) ? REDACTED : parameters[key]!]));
 }
