@@ -48,8 +48,11 @@ export class PowerControl {
     try {
       return { driver, parameters: driver.parameters.parse(node.powerParameters) as never };
     } catch (error) {
-      const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues ?? [];
-      const what = issues.map((issue) => `powerParameters.${issue.path.join('.')}: ${issue.message}`).join('; ');
+      const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+      // Not a validation: a stored secret the server's key cannot open says so.
+      if (!issues && error instanceof Error)
+        throw new ConflictError(`node ${node.systemId} cannot be driven: ${error.message}`, { systemId: node.systemId });
+      const what = (issues ?? []).map((issue) => `powerParameters.${issue.path.join('.')}: ${issue.message}`).join('; ');
       throw new ConflictError(`node ${node.systemId} cannot be driven: ${what || 'its power parameters are not valid'}`, {
         systemId: node.systemId,
       });
