@@ -71,7 +71,7 @@ async function databaseFor(side: Side, phase: string): Promise<{ url: string; dr
 const acquireFigure = (result: AcquireResult) =>
   `${p50p99(result.acquire)} (server ${Math.round(result.serverCpu)} % CPU, client ${Math.round(result.clientCpu)} %)`;
 
-/** The acquire rows alone (--pg, or a run without the other phases). */
+/** The acquire rows. */
 function acquireRows(acquire: Record<Side, AcquireResult>): Row[] {
   const m = acquire.metalyard;
   const b = acquire.baseline;
@@ -239,8 +239,16 @@ async function scalePhase(side: Side): Promise<ScaleOutcome> {
   const file = join(scratch, `${side}-scale.sqlite`);
   const first = await startServer(servers[side], file);
   const client = new HttpClient(first.url, 1, ADMIN_TOKEN);
+  // The node every seeded one copies has a BMC, as a datacenter's machines do: its password is
+  // stored sealed, and the pages carry what that costs. (Loopback address; the bench's servers
+  // never ask a BMC anything: METALYARD_POWER_SYNC_INTERVAL=0, and a ready node is not powered.)
   trpcData(
-    await client.post('/trpc/protected.enlist', { architecture: 'amd64/generic', macAddresses: ['02:00:00:00:00:01'] }),
+    await client.post('/trpc/protected.enlist', {
+      architecture: 'amd64/generic',
+      macAddresses: ['02:00:00:00:00:01'],
+      powerType: 'ipmi',
+      powerParameters: { address: '127.0.0.1', username: 'bench', password: 'bench-bmc-password' },
+    }),
     'protected.enlist',
   );
   client.close();
@@ -260,92 +268,86 @@ async function scalePhase(side: Side): Promise<ScaleOutcome> {
   return { small: small.list, large: large.list, peakRssMiB: large.peakRssMiB, startupMs: large.startupMs };
 }
 
-function rows(enlist: Record<Side, EnlistOutcome>, acquire: Record<Side, AcquireResult>, scale: Record<Side, ScaleOutcome>): Row[] {
-  const m = { enlist: enlist.metalyard, acquire: acquire.metalyard, scale: scale.metalyard };
-  const b = { enlist: enlist.baseline, acquire: acquire.baseline, scale: scale.baseline };
-  const throughputRatio = m.enlist.perSecond / b.enlist.perSecond;
+/** The Node.js-client enlist rows. */
+function enlistRows(enlist: Record<Side, EnlistOutcome>): Row[] {
+  const m = enlist.metalyard;
+  const b = enlist.baseline;
+  const throughputRatio = m.perSecond / b.perSecond;
   const durable = (outcome: EnlistOutcome) => `${outcome.durable} / ${outcome.acknowledged.length}`;
-  const listRow = (label: string, pick: (list: ListResult) => LatencySummary): Row[] => {
-    const small = pick(m.scale.small);
-    const large = pick(m.scale.large);
-    return [
-      {
-        figure: `list ${label}, p50 / p99 at ${SMALL.toLocaleString('en')} nodes`,
-        metalyard: p50p99(small),
-        baseline: p50p99(pick(b.scale.small)),
-        ratio: times(small.p99 / pick(b.scale.small).p99),
-      },
-      {
-        figure: `list ${label}, p50 / p99 at ${LARGE.toLocaleString('en')} nodes`,
-        metalyard: p50p99(large),
-        baseline: p50p99(pick(b.scale.large)),
-        ratio: times(large.p99 / pick(b.scale.large).p99),
-        target: `p99 ≤ 2× the ${SMALL.toLocaleString('en')}-node p99 (now ${times(large.p99 / small.p99)})`,
-        pass: large.p99 <= 2 * small.p99,
-      },
-    ];
-  };
   return [
     {
       figure: `enlist throughput, ${ENLIST_CLIENTS} keep-alive clients, ${ENLISTMENTS.toLocaleString('en')} enlistments`,
-      metalyard: `${Math.round(m.enlist.perSecond)}/s`,
-      baseline: `${Math.round(b.enlist.perSecond)}/s`,
+      metalyard: `${Math.round(m.perSecond)}/s`,
+      baseline: `${Math.round(b.perSecond)}/s`,
       ratio: times(throughputRatio),
       target: '≥ 0.30×',
       pass: throughputRatio >= 0.3,
     },
     {
       figure: 'enlist latency p50 / p99',
-      metalyard: p50p99(m.enlist.latency),
-      baseline: p50p99(b.enlist.latency),
-      ratio: times(m.enlist.latency.p99 / b.enlist.latency.p99),
+      metalyard: p50p99(m.latency),
+      baseline: p50p99(b.latency),
+      ratio: times(m.latency.p99 / b.latency.p99),
     },
     {
       figure: 'enlistments refused (should be none)',
-      metalyard: String(m.enlist.refused),
-      baseline: String(b.enlist.refused),
+      metalyard: String(m.refused),
+      baseline: String(b.refused),
       target: '0',
-      pass: m.enlist.refused === 0,
+      pass: m.refused === 0,
     },
     {
       figure: 'acknowledged enlistments (warm-up included) in the file after kill -9',
-      metalyard: durable(m.enlist),
-      baseline: durable(b.enlist),
+      metalyard: durable(m),
+      baseline: durable(b),
       target: 'all',
-      pass: m.enlist.durable === m.enlist.acknowledged.length,
+      pass: m.durable === m.acknowledged.length,
     },
-    {
-      figure: `acquire p50 / p99, ${ACQUIRE_CLIENTS} clients over ${READY_NODES} ready nodes (${m.acquire.acquired} / ${b.acquire.acquired} acquired)`,
-      metalyard: acquireFigure(m.acquire),
-      baseline: acquireFigure(b.acquire),
-      ratio: times(m.acquire.acquire.p99 / b.acquire.acquire.p99),
-      target: 'p99 ≤ 2×',
-      pass: m.acquire.acquire.p99 <= 2 * b.acquire.acquire.p99,
-    },
-    {
-      figure: 'double allocations; unexpected answers',
-      metalyard: `${m.acquire.doubleAllocations}; ${m.acquire.unexpected.length}`,
-      baseline: `${b.acquire.doubleAllocations}; ${b.acquire.unexpected.length}`,
-      target: '0; 0',
-      pass: m.acquire.doubleAllocations === 0 && m.acquire.unexpected.length === 0,
-    },
+  ];
+}
+
+/** The list, memory and start-up rows at 1,000 and 100,000 nodes. */
+function scaleRows(scale: Record<Side, ScaleOutcome>): Row[] {
+  const m = scale.metalyard;
+  const b = scale.baseline;
+  const listRow = (label: string, pick: (list: ListResult) => LatencySummary): Row[] => {
+    const small = pick(m.small);
+    const large = pick(m.large);
+    return [
+      {
+        figure: `list ${label}, p50 / p99 at ${SMALL.toLocaleString('en')} nodes`,
+        metalyard: p50p99(small),
+        baseline: p50p99(pick(b.small)),
+        ratio: times(small.p99 / pick(b.small).p99),
+      },
+      {
+        figure: `list ${label}, p50 / p99 at ${LARGE.toLocaleString('en')} nodes`,
+        metalyard: p50p99(large),
+        baseline: p50p99(pick(b.large)),
+        ratio: times(large.p99 / pick(b.large).p99),
+        target: `p99 ≤ 2× the ${SMALL.toLocaleString('en')}-node p99 (now ${times(large.p99 / small.p99)})`,
+        pass: large.p99 <= 2 * small.p99,
+      },
+    ];
+  };
+  return [
     ...listRow('first page', (list) => list.firstPage),
     ...listRow('deep page', (list) => list.deepPage),
     {
       figure: `peak RSS (VmHWM) at ${LARGE.toLocaleString('en')} nodes`,
-      metalyard: `${m.scale.peakRssMiB.toFixed(0)} MiB`,
-      baseline: `${b.scale.peakRssMiB.toFixed(0)} MiB`,
-      ratio: times(m.scale.peakRssMiB / b.scale.peakRssMiB),
+      metalyard: `${m.peakRssMiB.toFixed(0)} MiB`,
+      baseline: `${b.peakRssMiB.toFixed(0)} MiB`,
+      ratio: times(m.peakRssMiB / b.peakRssMiB),
       target: '≤ 200 MB',
-      pass: m.scale.peakRssMiB * 1024 * 1024 <= 200e6,
+      pass: m.peakRssMiB * 1024 * 1024 <= 200e6,
     },
     {
       figure: `process start to /healthz at ${LARGE.toLocaleString('en')} nodes`,
-      metalyard: ms(m.scale.startupMs),
-      baseline: ms(b.scale.startupMs),
-      ratio: times(m.scale.startupMs / b.scale.startupMs),
+      metalyard: ms(m.startupMs),
+      baseline: ms(b.startupMs),
+      ratio: times(m.startupMs / b.startupMs),
       target: '≤ 2 s',
-      pass: m.scale.startupMs <= 2000,
+      pass: m.startupMs <= 2000,
     },
   ];
 }
@@ -369,7 +371,9 @@ async function main(): Promise<void> {
     const problems = acquire ? [...acquire.metalyard.unexpected, ...acquire.baseline.unexpected].slice(0, 5) : [];
     const table = [
       ...(wrk ? wrkRows(wrk) : []),
-      ...(enlist && acquire && scale ? rows(enlist, acquire, scale) : acquire ? acquireRows(acquire) : []),
+      ...(enlist ? enlistRows(enlist) : []),
+      ...(acquire ? acquireRows(acquire) : []),
+      ...(scale ? scaleRows(scale) : []),
       ...(cores !== undefined ? coresRows(cores) : []),
     ];
     if (ON_PG) process.stdout.write('Metalyard on PostgreSQL against the SQLite baseline:\n\n');
