@@ -174,12 +174,14 @@ describe('nodes list --watch and events follow', () => {
   });
 
   it('on a terminal, --watch redraws the whole table at each change; Ctrl-C ends it (exit 0)', async () => {
-    await enlistReady('tty-1');
+    // Hostnames of this attempt only (a retry finds the first attempt's machines still there).
+    const tty = `tty${Date.now().toString(36)}-`;
+    await enlistReady(`${tty}1`);
     // script(1) gives the CLI a terminal; a Ctrl-C typed into it reaches the CLI as from a keyboard, once.
     // (Not `timeout --foreground`: it forwards the Ctrl-C it gets as a second SIGINT, which can land while
     // the CLI is already exiting and end it by the signal, 130.) The timer below bounds the run: ending
     // script(1) closes the terminal, and the hangup ends the CLI.
-    const command = `exec "${process.execPath}" "${CLI_MAIN}" nodes list --watch --hostname-prefix tty-`;
+    const command = `exec "${process.execPath}" "${CLI_MAIN}" nodes list --watch --hostname-prefix ${tty}`;
     const terminal = spawn('script', ['-qfec', command, '/dev/null'], {
       env: { ...process.env, XDG_CONFIG_HOME: session.configHome, METALYARD_URL: '', METALYARD_TOKEN: '', NO_COLOR: '1' },
       stdio: ['pipe', 'pipe', 'ignore'],
@@ -194,14 +196,14 @@ describe('nodes list --watch and events follow', () => {
     try {
       await expect.poll(() => screen, { timeout: 30_000 }).toContain('Watching for changes');
       expect(draws()).toHaveLength(1);
-      const added = await enlistReady('tty-2');
+      const added = await enlistReady(`${tty}2`);
       // The terminal may hand over a screen in pieces: wait for the one that shows the new machine.
-      const row = new RegExp(`\\r\\n${added.systemId} +tty-2 +ready `);
+      const row = new RegExp(`\\r\\n${added.systemId} +${tty}2 +ready `);
       await expect.poll(() => draws().some((draw) => row.test(draw)), { timeout: 30_000 }).toBe(true);
       const shown = draws().findIndex((draw) => row.test(draw));
       expect(shown).toBeGreaterThan(0);
       expect(draws()[shown]).toMatch(/^2 nodes at .*; following changes \(Ctrl-C to stop\)\r\nSYSTEM ID +HOSTNAME/);
-      expect(draws()[shown]).toMatch(/\r\n\S+ +tty-1 +ready /);
+      expect(draws()[shown]).toMatch(new RegExp(`\\r\\n\\S+ +${tty}1 +ready `));
     } finally {
       terminal.stdin.write('\u0003');
     }

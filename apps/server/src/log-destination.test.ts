@@ -59,7 +59,7 @@ async function readUntil(reader: ReturnType<typeof pipe>, done: (text: string) =
   return reader.read();
 }
 
-describe('the log on a pipe', () => {
+describe('the log on a pipe', { timeout: 30_000 }, () => {
   it('never waits for a reader that takes nothing, and hands over every line in order once it reads', async () => {
     const log = pipes[pipes.push(pipe()) - 1]!;
     const destination = fdDestination(log.writer);
