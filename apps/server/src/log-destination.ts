@@ -74,8 +74,8 @@ export function fdDestination(fd: number, options: LogDestinationOptions = {}): 
       try {
         written = writeSync(fd, chunk);
       } catch (error) {
-        if (full(error)) return false;
-        return true;
+        // Full: later. Broken: nothing waits any more.
+        return !full(error);
       }
       pendingBytes -= written;
       if (written < chunk.length) {
@@ -115,7 +115,7 @@ export function fdDestination(fd: number, options: LogDestinationOptions = {}): 
       return;
     }
     // A pipe with less room than the line takes part of it: the rest waits, in order.
-    if (written < line.length || written < Buffer.byteLength(line)) enqueue(Buffer.from(line).subarray(written));
+    if (written < Buffer.byteLength(line)) enqueue(Buffer.from(line).subarray(written));
   }
 
   return {

@@ -75,7 +75,8 @@ function defaultDestinations(): { all: DestinationStream; of: (level: LogLevel) 
 
 /** JSON lines (pino), errors on stderr; `write` receives each line instead, for tests. */
 export function createLogger(level: LogLevel = 'info', write?: (line: string) => void): Logger {
-  const destinations = write ? { all: { write }, of: () => ({ write }) } : defaultDestinations();
+  const sink = write ? { write } : null;
+  const destinations = sink ? { all: sink, of: () => sink } : defaultDestinations();
   const destination: DestinationStream = destinations.all;
   const base: Pino = pino(
     {

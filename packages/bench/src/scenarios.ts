@@ -64,14 +64,14 @@ export interface AcquireResult {
   clientCpu: number;
 }
 
+/** Unmeasured acquire/release rounds per client before the measured ones. */
+const ACQUIRE_WARM_UP_ROUNDS = 20;
+
 /**
  * `clients` concurrent clients each acquiring and releasing `rounds` times over `nodes` ready
  * nodes. A node counts as held from the acquire's answer until just before its release is sent,
  * which lies inside the server's own hold, so a node seen held twice is a real double allocation.
  */
-/** Unmeasured acquire/release rounds per client before the measured ones. */
-const ACQUIRE_WARM_UP_ROUNDS = 20;
-
 export async function acquireContention(
   url: string,
   serverPid: number,

@@ -6,6 +6,9 @@ import { isSecretParameter, type PowerParameters } from '@metalyard/domain';
 const PREFIX = 'enc:v1:';
 const KEY_BYTES = 32;
 
+/** Whether a parameter is a secret stored sealed (not one stored before secrets were sealed). */
+const isSealedSecret = (key: string, value: string) => isSecretParameter(key) && value.startsWith(PREFIX);
+
 /**
  * Secrets at rest (BMC passwords and other secret power parameters): AES-256-GCM through node:crypto,
  * each value with its own random nonce, stored as `enc:v1:<nonce>.<tag>.<ciphertext>` (base64url).
@@ -57,7 +60,7 @@ export class SecretBox {
    * needs the secret (a power operation) says why it cannot proceed.
    */
   lazyParameters(parameters: PowerParameters): PowerParameters {
-    const sealed = Object.keys(parameters).some((key) => isSecretParameter(key) && parameters[key]!.startsWith(PREFIX));
+    const sealed = Object.entries(parameters).some(([key, value]) => isSealedSecret(key, value));
     return sealed ? new Proxy({ ...parameters }, this.opening) : parameters;
   }
 
@@ -65,7 +68,7 @@ export class SecretBox {
   private readonly opening: ProxyHandler<PowerParameters> = {
     get: (target, key, receiver) => {
       const value: unknown = Reflect.get(target, key, receiver);
-      if (typeof key !== 'string' || typeof value !== 'string' || !value.startsWith(PREFIX) || !isSecretParameter(key)) return value;
+      if (typeof key !== 'string' || typeof value !== 'string' || !isSealedSecret(key, value)) return value;
       const plain = this.open(value);
       target[key] = plain;
       return plain;
